@@ -1,0 +1,94 @@
+"""Settings read once from the environment (HUB_*) and passed down; never read at import."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_DATABASE_PATH = Path("var") / "hub.sqlite3"
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the hub cannot use."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not an integer") from None
+    if value <= 0:
+        raise SettingsError(f"{name}={raw!r} must be positive")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name}={raw!r} is not a boolean (true/false)")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Explicit limits (DESIGN.md §5); exceeding one is a clear error."""
+
+    max_page_size: int = 500
+    default_page_size: int = 50
+    max_query_depth: int = 12
+    max_query_tokens: int = 5000
+    max_body_bytes: int = 32 * 1024 * 1024
+    max_observations_per_report: int = 200_000
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the hub needs to know about its deployment."""
+
+    database_url: str = f"sqlite+aiosqlite:///{DEFAULT_DATABASE_PATH}"
+    base_iri: str = "http://127.0.0.1:8000/id"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    introspection: bool = True
+    debug: bool = False
+    limits: Limits = field(default_factory=Limits)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read HUB_* variables; unset ones keep their defaults."""
+        env = os.environ if env is None else env
+        defaults = cls()
+        base_limits = Limits()
+        limits = Limits(
+            max_page_size=_int(env, "HUB_MAX_PAGE_SIZE", base_limits.max_page_size),
+            default_page_size=_int(env, "HUB_DEFAULT_PAGE_SIZE", base_limits.default_page_size),
+            max_query_depth=_int(env, "HUB_MAX_QUERY_DEPTH", base_limits.max_query_depth),
+            max_query_tokens=_int(env, "HUB_MAX_QUERY_TOKENS", base_limits.max_query_tokens),
+            max_body_bytes=_int(env, "HUB_MAX_BODY_BYTES", base_limits.max_body_bytes),
+            max_observations_per_report=_int(
+                env, "HUB_MAX_OBSERVATIONS_PER_REPORT", base_limits.max_observations_per_report
+            ),
+        )
+        if limits.default_page_size > limits.max_page_size:
+            raise SettingsError("HUB_DEFAULT_PAGE_SIZE must not exceed HUB_MAX_PAGE_SIZE")
+        return cls(
+            database_url=env.get("HUB_DATABASE_URL") or defaults.database_url,
+            base_iri=(env.get("HUB_BASE_IRI") or defaults.base_iri).rstrip("/"),
+            host=env.get("HUB_HOST") or defaults.host,
+            port=_int(env, "HUB_PORT", defaults.port),
+            introspection=_bool(env, "HUB_INTROSPECTION", defaults.introspection),
+            debug=_bool(env, "HUB_DEBUG", defaults.debug),
+            limits=limits,
+        )
+
+    def with_database(self, url: str) -> Settings:
+        return replace(self, database_url=url)

@@ -46,6 +46,7 @@ class Limits:
     default_page_size: int = 50
     max_query_depth: int = 12
     max_query_tokens: int = 5000
+    max_query_aliases: int = 30
     max_body_bytes: int = 32 * 1024 * 1024
     max_observations_per_report: int = 200_000
 
@@ -73,6 +74,7 @@ class Settings:
             default_page_size=_int(env, "HUB_DEFAULT_PAGE_SIZE", base_limits.default_page_size),
             max_query_depth=_int(env, "HUB_MAX_QUERY_DEPTH", base_limits.max_query_depth),
             max_query_tokens=_int(env, "HUB_MAX_QUERY_TOKENS", base_limits.max_query_tokens),
+            max_query_aliases=_int(env, "HUB_MAX_QUERY_ALIASES", base_limits.max_query_aliases),
             max_body_bytes=_int(env, "HUB_MAX_BODY_BYTES", base_limits.max_body_bytes),
             max_observations_per_report=_int(
                 env, "HUB_MAX_OBSERVATIONS_PER_REPORT", base_limits.max_observations_per_report

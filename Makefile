@@ -1,0 +1,49 @@
+# The two commands a newcomer needs: `make serve` and `make test`. Everything else helps them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: serve test lint format schema schema-check migrate bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+## Build the venv, migrate SQLite, load the seed catalog and demo data, serve on 127.0.0.1:8000.
+serve: $(STAMP)
+	$(BIN)/hub migrate
+	$(BIN)/hub catalog import
+	$(BIN)/hub demo load
+	$(BIN)/hub serve
+
+## The whole suite (PostgreSQL tests run when HUB_TEST_POSTGRES_URL is set).
+test: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Write schema.graphql from the code / fail when it drifts from the code.
+schema: $(STAMP)
+	$(BIN)/hub schema export --output schema.graphql
+
+schema-check: $(STAMP)
+	$(BIN)/hub schema check schema.graphql
+
+migrate: $(STAMP)
+	$(BIN)/hub migrate
+
+bench: $(STAMP)
+	@echo "make bench: the benchmark is not built yet (see the performance issue)."
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

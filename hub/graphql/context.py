@@ -1,0 +1,60 @@
+"""The per-request GraphQL context: settings, one database session, per-request DataLoaders."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.requests import Request
+from strawberry.dataloader import DataLoader
+
+from hub.settings import Settings
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+BatchLoad = Callable[[AsyncSession, Sequence[K]], Awaitable[Sequence[V]]]
+
+
+@dataclass
+class Context:
+    """What every resolver may use; built fresh for each request."""
+
+    settings: Settings
+    session_factory: async_sessionmaker[AsyncSession]
+    request: Request | None = None
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    _session: AsyncSession | None = None
+    # Any: loaders of many key and value types share one cache, keyed by their batch function.
+    _loaders: dict[Callable[..., Any], DataLoader[Any, Any]] = field(default_factory=dict)
+
+    @property
+    def session(self) -> AsyncSession:
+        """The request's one session, opened on first use and closed after the operation."""
+        if self._session is None:
+            self._session = self.session_factory()
+        return self._session
+
+    def loader(self, batch_load: BatchLoad[K, V]) -> DataLoader[K, V]:
+        """The request's DataLoader for `batch_load`, which gets the session and a batch of keys.
+
+        One loader per batch function per request, so every nested lookup of a page is
+        batched into one query however many rows ask for it.
+        """
+        existing = self._loaders.get(batch_load)
+        if existing is None:
+
+            async def load(keys: list[K]) -> Sequence[V]:
+                return await batch_load(self.session, keys)
+
+            existing = DataLoader(load_fn=load)
+            self._loaders[batch_load] = existing
+        return cast(DataLoader[K, V], existing)
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None

@@ -1,0 +1,77 @@
+"""Error contract of the GraphQL API: domain errors carry a code and field, others are masked.
+
+Expected failures of mutations are union members of their payloads; this extension handles
+what reaches the top-level `errors`: a `HubError` keeps its message with
+`extensions: {code, field}`, anything unexpected is logged with the request id and masked.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from hub.errors import HubError
+from hub.graphql.context import Context
+
+log = logging.getLogger("hub.graphql")
+
+
+def _domain_error(error: GraphQLError, original: HubError) -> GraphQLError:
+    extensions = {**(error.extensions or {}), "code": original.code}
+    if original.field is not None:
+        extensions["field"] = original.field
+    return GraphQLError(
+        original.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=extensions,
+    )
+
+
+def _masked_error(error: GraphQLError, request_id: str) -> GraphQLError:
+    return GraphQLError(
+        f"Unexpected error; quote request id {request_id} to the operators.",
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": "INTERNAL_ERROR", "requestId": request_id},
+    )
+
+
+class ErrorContract(SchemaExtension):
+    """Maps errors after each operation and closes the request's session."""
+
+    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+        try:
+            yield
+        finally:
+            context = self.execution_context.context
+            if isinstance(context, Context):
+                await context.close()
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if not errors:
+            return
+        request_id = context.request_id if isinstance(context, Context) else "-"
+        mapped: list[GraphQLError] = []
+        for error in errors:
+            original = error.original_error
+            if original is None or isinstance(original, GraphQLError):
+                mapped.append(error)  # syntax, validation and limit errors are already clear
+            elif isinstance(original, HubError):
+                mapped.append(_domain_error(error, original))
+            else:
+                log.error(
+                    "unexpected error in request %s at %s",
+                    request_id,
+                    error.path,
+                    exc_info=original,
+                )
+                mapped.append(_masked_error(error, request_id))
+        result.errors = mapped  # type: ignore[union-attr]

@@ -1,0 +1,96 @@
+"""Relay-style connections: opaque keyset cursors, page sizes bounded by the settings."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import strawberry
+
+from hub.errors import InvalidInputError, LimitExceededError
+from hub.settings import Limits
+
+T = TypeVar("T")
+
+
+@strawberry.type(description="Where a page sits in the whole list.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Items precede this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first item.")
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the last item; pass it as `after` for the next page."
+    )
+
+
+@strawberry.type(description="An item of a page with its cursor.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Opaque position of this item.")
+    node: T = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list.")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page.")
+    page_info: PageInfo = strawberry.field(description="Position of the page in the list.")
+    total_count: int = strawberry.field(description="Number of items in the whole list.")
+
+
+def encode_cursor(kind: str, key: str) -> str:
+    """An opaque cursor for the item whose sort key is `key` in a list of `kind`."""
+    return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(kind: str, cursor: str) -> str:
+    """The sort key inside `cursor`; a cursor of another list or garbage is a clear error."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        text = base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError):
+        raise InvalidInputError(f"{cursor!r} is not a valid cursor", field="after") from None
+    prefix, sep, key = text.partition(":")
+    if not sep or prefix != kind:
+        raise InvalidInputError(f"{cursor!r} is not a cursor of this list ({kind})", field="after")
+    return key
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """A validated `first`/`after` pair."""
+
+    first: int
+    after: str | None
+
+
+def page_request(kind: str, first: int | None, after: str | None, limits: Limits) -> PageRequest:
+    """Check `first` against the configured page size and decode `after`."""
+    size = limits.default_page_size if first is None else first
+    if size < 0:
+        raise InvalidInputError(f"first must not be negative (got {size})", field="first")
+    if size > limits.max_page_size:
+        raise LimitExceededError(
+            f"first={size} exceeds the maximum page size {limits.max_page_size}", field="first"
+        )
+    return PageRequest(size, decode_cursor(kind, after) if after is not None else None)
+
+
+def build_connection(
+    kind: str, nodes: list[T], keys: list[str], *, request: PageRequest, total: int
+) -> Connection[T]:
+    """A connection from one page fetched with `request.first + 1` rows (the extra row tells
+    whether a next page exists); `keys` are the rows' sort keys."""
+    has_next = len(nodes) > request.first
+    nodes, keys = nodes[: request.first], keys[: request.first]
+    edges = [Edge(cursor=encode_cursor(kind, k), node=n) for n, k in zip(nodes, keys, strict=True)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=has_next,
+            has_previous_page=request.after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=total,
+    )

@@ -1,0 +1,2 @@
+"""The catalog as stored and served: indicators and their versions, units, codelists, areas,
+agencies."""

@@ -1,0 +1,1 @@
+"""Reporting regimes, obligations, reports and their workflow."""

@@ -1,0 +1,1 @@
+"""Access: tokens, roles and the audit log."""

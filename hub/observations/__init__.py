@@ -1,0 +1,1 @@
+"""Observations: data points, their revisions and dimensions."""

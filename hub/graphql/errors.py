@@ -47,7 +47,7 @@ def _masked_error(error: GraphQLError, request_id: str) -> GraphQLError:
 class ErrorContract(SchemaExtension):
     """Maps errors after each operation and closes the request's session."""
 
-    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override,unused-ignore]
         try:
             yield
         finally:
@@ -56,7 +56,7 @@ class ErrorContract(SchemaExtension):
                 await context.close()
         result = self.execution_context.result
         errors = getattr(result, "errors", None)
-        if not errors:
+        if result is None or not errors:
             return
         request_id = context.request_id if isinstance(context, Context) else "-"
         mapped: list[GraphQLError] = []
@@ -74,4 +74,4 @@ class ErrorContract(SchemaExtension):
                     exc_info=original,
                 )
                 mapped.append(_masked_error(error, request_id))
-        result.errors = mapped  # type: ignore[union-attr]
+        result.errors = mapped

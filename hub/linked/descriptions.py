@@ -26,7 +26,7 @@ def describe(graph: Graph, iri: URIRef) -> Graph:
 
 
 def _label(graph: Graph, node: Node, lang: str) -> str | None:
-    labels = list(graph.objects(node, SKOS.prefLabel))  # type: ignore[arg-type]
+    labels = list(graph.objects(node, SKOS.prefLabel))
     for label in labels:
         if isinstance(label, Literal) and label.language == lang:
             return str(label)

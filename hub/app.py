@@ -1,0 +1,80 @@
+"""create_app(settings) -> the Starlette application: GraphQL, linked data, limits."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from hub.db import create_engine, create_session_factory
+from hub.graphql.context import Context
+from hub.graphql.schema import build_schema
+from hub.http_limits import BodySizeLimit
+from hub.linked.routes import linked_data_routes
+from hub.settings import Settings
+
+
+class GraphQLEndpoint(GraphQL[Context, None]):
+    """Strawberry's ASGI endpoint with our context and orjson responses."""
+
+    def __init__(self, settings: Settings, app_state: object) -> None:
+        super().__init__(build_schema(settings), graphql_ide=None)
+        self.settings = settings
+        self.app_state = app_state
+
+    async def get_context(self, request: Request | WebSocket, response: object) -> Context:
+        return Context(
+            settings=self.settings,
+            session_factory=self.app_state.session_factory,  # type: ignore[attr-defined]
+            request=request if isinstance(request, Request) else None,
+        )
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the hub for `settings` (read from the environment when omitted)."""
+    settings = settings or Settings.from_env()
+    engine = create_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Start-up objects live for the whole process: keep the collector off them (DESIGN §8).
+        gc.freeze()
+        yield
+        await engine.dispose()
+
+    app = Starlette(lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = create_session_factory(engine)
+    graphql = GraphQLEndpoint(settings, app.state)
+    app.router.routes.extend(
+        [
+            Route("/", home, methods=["GET"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            *linked_data_routes(),
+        ]
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes)
+    return app
+
+
+async def home(request: Request) -> Response:
+    base = str(request.base_url).rstrip("/")
+    body = {
+        "name": "reporting-hub",
+        "graphql": f"{base}/graphql",
+        "catalog": {"turtle": f"{base}/catalog.ttl", "jsonld": f"{base}/catalog.jsonld"},
+        "identifiers": f"{base}/id/{{kind}}/{{code}}",
+    }
+    return Response(orjson.dumps(body), media_type="application/json")

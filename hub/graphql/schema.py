@@ -1,0 +1,78 @@
+"""The GraphQL schema: domain root types merged, limits and caches from the settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from hub.errors import NotFoundError
+from hub.graphql.context import Context
+from hub.graphql.errors import ErrorContract
+from hub.graphql.node import Node, NodeFetchers, parse_global_id
+from hub.graphql.scalars import SCALAR_OVERRIDES
+from hub.metadata.queries import NODE_FETCHERS as METADATA_NODES
+from hub.metadata.queries import MetadataQuery
+from hub.reporting.queries import NODE_FETCHERS as REPORTING_NODES
+from hub.reporting.queries import ReportingQuery
+from hub.settings import Limits, Settings
+
+NODE_FETCHERS: NodeFetchers = {**METADATA_NODES, **REPORTING_NODES}
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(description="Any object by its global id; an unknown id is an error.")
+    async def node(self, info: strawberry.Info[Context, None], id: strawberry.ID) -> Node | None:
+        type_name, key = parse_global_id(id)
+        fetch = NODE_FETCHERS.get(type_name)
+        found = await fetch(info, key) if fetch else None
+        if found is None:
+            raise NotFoundError(type_name or "object", key, field="id")
+        return found
+
+
+Query = merge_types("Query", (MetadataQuery, ReportingQuery, NodeQuery))
+
+
+class HubSchema(strawberry.Schema):
+    """Logs nothing itself: `ErrorContract` logs unexpected errors once, with the request id,
+    and expected ones (bad input, unknown codes) are the client's business, not the log's."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        return None
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema with the deployment's limits; parse and validation results are cached."""
+    limits = settings.limits if settings else Limits()
+    # Any: strawberry accepts extension classes and instances alike.
+    extensions: list[Any] = [
+        ErrorContract,
+        ParserCache(maxsize=1024),
+        ValidationCache(maxsize=1024),
+        QueryDepthLimiter(max_depth=limits.max_query_depth),
+        MaxTokensLimiter(max_token_count=limits.max_query_tokens),
+        MaxAliasesLimiter(max_alias_count=limits.max_query_aliases),
+    ]
+    if settings is not None and not settings.introspection:
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(query=Query, extensions=extensions, scalar_overrides=SCALAR_OVERRIDES)
+
+
+def schema_sdl() -> str:
+    """The SDL as committed in schema.graphql (strawberry's export adds the final newline)."""
+    return build_schema().as_str() + "\n"

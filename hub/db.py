@@ -225,14 +225,20 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+# Table modules not named `*models.py`; better renamed than listed here.
+EXTRA_MODEL_MODULES = ("hub.metadata.crosswalks",)
+
+
 def import_models() -> MetaData:
-    """Import every `hub/<domain>/models.py` so that `Base.metadata` holds all tables.
+    """Import every table module (`hub/<domain>/*models.py`) so that `Base.metadata` holds all
+    tables.
 
     Migrations and tests compare the database with this metadata; a domain that adds a
-    `models.py` is picked up without being listed anywhere.
+    `models.py` (or `<family>_models.py`) is picked up without being listed anywhere.
     """
-    for models in sorted(_PACKAGE.glob("*/models.py")):
-        importlib.import_module(f"hub.{models.parent.name}.models")
+    found = [f"hub.{p.parent.name}.{p.stem}" for p in sorted(_PACKAGE.glob("*/*models.py"))]
+    for name in (*found, *EXTRA_MODEL_MODULES):
+        importlib.import_module(name)
     return Base.metadata
 
 

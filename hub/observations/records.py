@@ -1,0 +1,140 @@
+"""Plain records the observation reads return, and the stored form of a disaggregation."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from catalog.model import Frequency
+from hub.observations.models import StatusFlag
+from hub.reporting.report_models import ReportVersionStatus
+
+Dimensions = tuple[tuple[str, str], ...]  # (codelist, code) pairs sorted by codelist
+
+
+@dataclass(frozen=True)
+class ObservationCriteria:
+    """Which observations a read returns; empty tuples and None mean "any"."""
+
+    indicators: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    period_from: str | None = None  # periods starting on or after this period's start
+    period_to: str | None = None  # ... and ending on or before this period's end
+    frequency: Frequency | None = None
+    dimensions: Dimensions = ()  # every (codelist, code) pair must be among its codes
+    status_flags: tuple[StatusFlag, ...] = ()
+    as_of: datetime | None = None  # None: the latest accepted values
+    # For reviewers: the latest revision whether accepted or not, of any indicator.
+    include_unaccepted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationRow:
+    """One observation with the revision a read chose and the labels a page shows."""
+
+    id: int
+    indicator: str
+    indicator_name_vi: str
+    indicator_name_en: str | None
+    area: str
+    area_name_vi: str
+    area_name_en: str | None
+    period: str
+    period_start: date
+    period_end: date
+    frequency: Frequency
+    dimension_key: str
+    dimensions: Dimensions
+    value: Decimal  # in `unit`: the indicator's unit when the value was reported
+    unit: str
+    status_flag: StatusFlag
+    comment: str | None
+    revision: int
+    report_version_id: int
+    recorded_at: datetime
+    accepted_at: datetime | None
+    cursor: str  # keyset position: `after=row.cursor` continues after this row
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPoint:
+    """A value of a series at one period."""
+
+    period: str
+    period_start: date
+    period_end: date
+    value: Decimal
+    unit: str
+    status_flag: StatusFlag
+
+
+@dataclass(frozen=True)
+class Series:
+    """One time series of an indicator: an area, a disaggregation and a frequency."""
+
+    indicator: str
+    area: str
+    area_name_vi: str
+    area_name_en: str | None
+    dimensions: Dimensions
+    frequency: Frequency
+    unit: str  # of the latest point; each point names its own
+    points: tuple[SeriesPoint, ...]  # by period
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """One value ever reported for an observation, with the report version that carried it."""
+
+    observation_id: int
+    revision: int
+    value: Decimal
+    unit: str
+    reported_value: Decimal
+    reported_unit: str
+    status_flag: StatusFlag
+    comment: str | None
+    report_id: int
+    report_version: int
+    report_version_status: ReportVersionStatus
+    recorded_at: datetime
+    accepted_at: datetime | None
+
+
+class ChangeKind(enum.Enum):
+    ADDED = "added"  # the observation's first accepted value
+    REVISED = "revised"  # replaces an earlier accepted value
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A value accepted after a moment: the observation with its newly accepted revision."""
+
+    kind: ChangeKind
+    observation: ObservationRow  # its `cursor` is this change's position in the feed
+
+
+@dataclass(frozen=True)
+class ObservationKey:
+    """An observation named by codes instead of its id."""
+
+    indicator: str
+    area: str
+    period: str
+    dimensions: Dimensions = ()
+
+
+def dimension_key(dimensions: Sequence[tuple[str, str]]) -> str:
+    """The stored form of a disaggregation: `CODELIST=CODE` pairs by codelist, joined by `;`."""
+    return ";".join(f"{codelist}={code}" for codelist, code in sorted(dimensions))
+
+
+def parse_dimension_key(key: str) -> Dimensions:
+    """The (codelist, code) pairs of a stored dimension key."""
+    if not key:
+        return ()
+    pairs = (part.partition("=") for part in key.split(";"))
+    return tuple((codelist, code) for codelist, _, code in pairs)

@@ -15,7 +15,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from hub.db import create_engine, create_session_factory
-from hub.graphql.context import Context
+from hub.graphql.context import Context, create_request_session_factory
 from hub.graphql.schema import build_schema
 from hub.http_limits import BodySizeLimit
 from hub.linked.routes import linked_data_routes
@@ -33,12 +33,17 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: object) -> Context:
         return Context(
             settings=self.settings,
-            session_factory=self.app_state.session_factory,  # type: ignore[attr-defined]
+            session_factory=self.app_state.request_session_factory,  # type: ignore[attr-defined]
             request=request if isinstance(request, Request) else None,
         )
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        # orjson reports invalid UTF-8 as a JSONDecodeError (json's would raise
+        # UnicodeDecodeError, which strawberry does not catch: a 500 instead of a 400).
+        return orjson.loads(data)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -57,6 +62,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
+    app.state.request_session_factory = create_request_session_factory(engine)
     graphql = GraphQLEndpoint(settings, app.state)
     app.router.routes.extend(
         [

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from strawberry.dataloader import DataLoader
 
@@ -17,6 +18,48 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 BatchLoad = Callable[[AsyncSession, Sequence[K]], Awaitable[Sequence[V]]]
+
+
+class RequestSession(AsyncSession):
+    """The request's one session, safe to share between resolvers that run concurrently.
+
+    graphql-core resolves sibling fields concurrently (root fields, loaders of different
+    kinds), and an AsyncSession refuses concurrent operations; a lock takes them in turn.
+    Methods that call `execute` themselves (`scalars`) are left unlocked to avoid re-entry.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._turn = asyncio.Lock()
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._turn:
+            return await super().execute(*args, **kwargs)
+
+    async def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._turn:
+            return await super().scalar(*args, **kwargs)
+
+    async def get(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._turn:
+            return await super().get(*args, **kwargs)
+
+    async def flush(self, *args: Any, **kwargs: Any) -> None:
+        async with self._turn:
+            await super().flush(*args, **kwargs)
+
+    async def commit(self) -> None:
+        async with self._turn:
+            await super().commit()
+
+    async def rollback(self) -> None:
+        async with self._turn:
+            await super().rollback()
+
+
+def create_request_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for GraphQL requests (see `RequestSession`)."""
+    return async_sessionmaker(engine, class_=RequestSession, expire_on_commit=False)
 
 
 @dataclass

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 
 def _parse_decimal(value: object) -> Decimal:
-    if not isinstance(value, str | int):
+    if not isinstance(value, str | int) or isinstance(value, bool):
         raise ValueError('a decimal is given as a string such as "1234.50"')
     try:
         number = Decimal(str(value).strip())
@@ -20,13 +20,15 @@ def _parse_decimal(value: object) -> Decimal:
     return number
 
 
-DecimalScalar = strawberry.scalar(
-    Decimal,
+def _serialize_decimal(value: Decimal) -> str:
+    return format(value, "f")
+
+
+DECIMAL = strawberry.scalar(
     name="Decimal",
     description='An exact decimal number, written as a string ("12345.678").',
-    serialize=lambda value: format(value, "f"),
+    serialize=_serialize_decimal,
     parse_value=_parse_decimal,
 )
 
-# Any: strawberry's override map is keyed by Python type.
-SCALAR_OVERRIDES: dict[object, Any] = {Decimal: DecimalScalar}
+SCALAR_MAP: dict[object, ScalarDefinition] = {Decimal: DECIMAL}

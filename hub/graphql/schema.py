@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -14,6 +15,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -21,7 +23,7 @@ from hub.errors import NotFoundError
 from hub.graphql.context import Context
 from hub.graphql.errors import ErrorContract
 from hub.graphql.node import Node, NodeFetchers, parse_global_id
-from hub.graphql.scalars import SCALAR_OVERRIDES
+from hub.graphql.scalars import SCALAR_MAP
 from hub.metadata.queries import NODE_FETCHERS as METADATA_NODES
 from hub.metadata.queries import MetadataQuery
 from hub.reporting.queries import NODE_FETCHERS as REPORTING_NODES
@@ -60,17 +62,21 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema with the deployment's limits; parse and validation results are cached."""
     limits = settings.limits if settings else Limits()
     # Any: strawberry accepts extension classes and instances alike.
+    # Factories, not instances: strawberry builds fresh extensions per request; the parse and
+    # validation caches live at module level in strawberry, shared by every request.
     extensions: list[Any] = [
         ErrorContract,
-        ParserCache(maxsize=1024),
-        ValidationCache(maxsize=1024),
-        QueryDepthLimiter(max_depth=limits.max_query_depth),
-        MaxTokensLimiter(max_token_count=limits.max_query_tokens),
-        MaxAliasesLimiter(max_alias_count=limits.max_query_aliases),
+        partial(ParserCache, maxsize=1024),
+        partial(ValidationCache, maxsize=1024),
+        partial(QueryDepthLimiter, max_depth=limits.max_query_depth),
+        partial(MaxTokensLimiter, max_token_count=limits.max_query_tokens),
+        partial(MaxAliasesLimiter, max_alias_count=limits.max_query_aliases),
     ]
     if settings is not None and not settings.introspection:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(query=Query, extensions=extensions, scalar_overrides=SCALAR_OVERRIDES)
+    return strawberry.Schema(
+        query=Query, extensions=extensions, config=StrawberryConfig(scalar_map=SCALAR_MAP)
+    )
 
 
 def schema_sdl() -> str:

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-from catalog.mapping import catalog_to_graph, serialize
 from rdflib import Graph, URIRef
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from catalog.mapping import catalog_to_graph, serialize
 from hub.linked.descriptions import describe, render_html
 from hub.linked.negotiation import BY_SUFFIX, HTML, JSON_LD, OFFERED, TURTLE, Format, negotiate
+from hub.metadata.service import catalog_fingerprint
 from hub.metadata.store import load_catalog
 from hub.settings import Settings
 
 
 async def _catalog_graph(request: Request) -> Graph:
+    """The catalog as a graph, rebuilt only when the stored catalog has changed."""
     settings: Settings = request.app.state.settings
     async with request.app.state.session_factory() as session:
+        fingerprint = await catalog_fingerprint(session=session)
+        cached: tuple[tuple[object, ...], Graph] | None = getattr(
+            request.app.state, "catalog_graph", None
+        )
+        if cached is not None and cached[0] == fingerprint:
+            return cached[1]
         catalog = await load_catalog(session=session)
-    return catalog_to_graph(catalog, settings.base_iri)
+    graph = catalog_to_graph(catalog, settings.base_iri)
+    request.app.state.catalog_graph = (fingerprint, graph)
+    return graph
 
 
 def _not_acceptable() -> Response:

@@ -21,6 +21,7 @@ from catalog.text import fold
 from hub.metadata import models as m
 from hub.metadata.records import IndicatorRecord
 from hub.metadata.snapshot import optional_text, text
+from hub.reporting import models as r
 
 Row = sa.Row[Any]  # Any: Core rows; each builder reads the columns it selected
 
@@ -324,3 +325,22 @@ async def groups_by_codes(
 ) -> list[model.IndicatorGroup | None]:
     found = {g.code: g for g in await _groups(session, [m.IndicatorGroup.code.in_(set(codes))])}
     return [found.get(code) for code in codes]
+
+
+async def catalog_fingerprint(*, session: AsyncSession) -> tuple[object, ...]:
+    """A value that changes whenever the stored catalog changes, in one cheap statement.
+
+    Imports and edits stamp `updated_at` on every entity they change (its parts included)
+    and publishing adds or retires indicator versions, so the counts and latest stamps of
+    these tables tell whether a cached rendering of the catalog is still current.
+    """
+    columns: list[sa.ColumnElement[Any]] = []
+    for table in (m.Agency, m.Area, m.Unit, m.Codelist, m.IndicatorGroup, r.Regime):
+        columns.append(sa.select(sa.func.count()).select_from(table).scalar_subquery())
+        columns.append(sa.select(sa.func.max(table.updated_at)).scalar_subquery())
+    v = m.IndicatorVersion
+    columns.append(sa.select(sa.func.max(v.id)).scalar_subquery())
+    columns.append(sa.select(sa.func.count()).where(_PUBLISHED).scalar_subquery())
+    columns.append(sa.select(sa.func.max(v.published_at)).scalar_subquery())
+    row = (await session.execute(sa.select(*columns))).one()
+    return tuple(row)

@@ -100,7 +100,7 @@ def catalog_import(sources: SourcesOption = None) -> None:
         raise typer.Exit(1)
     catalog = graph_to_catalog(parse_sources(sources))
     summary = asyncio.run(_import(catalog))
-    console.print(f"imported: {summary}")
+    console.print(f"imported: {summary}", soft_wrap=True)
 
 
 @catalog_app.command("export")

@@ -24,7 +24,10 @@ keep apart in one of two ways; pick by what the test drives:
         app = create_app(settings) ...
 
 Also: `database_backend` ("sqlite" / "postgresql"), `engine` (one per backend and run) and
-`empty_database_url` (a fresh, unmigrated database of its own, for migration tests).
+`empty_database_url` (a fresh, unmigrated database of its own, for migration tests). A conftest
+that needs a database of its own for a whole run (a read-only seeded catalog, say) uses
+`fresh_database(backend, directory)`, `hub.db.run_migrations(url)` and, for PostgreSQL,
+`postgres_server().drop(name)` at the end.
 """
 
 from __future__ import annotations
@@ -79,19 +82,25 @@ class PostgresServer:
         await self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _postgres() -> PostgresServer:
+def postgres_server() -> PostgresServer:
+    """The server of `HUB_TEST_POSTGRES_URL`; fails the test when it is not set."""
     if not POSTGRES_URL:
         pytest.fail("HUB_TEST_REQUIRE_POSTGRES=1 but HUB_TEST_POSTGRES_URL is not set")
     return PostgresServer(POSTGRES_URL)
 
 
-async def _fresh_database(backend: str, directory: Path) -> tuple[str, str | None]:
-    """A new empty database: its URL and, for PostgreSQL, its name (to drop it later)."""
+async def fresh_database(backend: str, directory: Path) -> tuple[str, str | None]:
+    """A new empty database: its URL and, for PostgreSQL, its name (for `.drop(name)`)."""
     if backend == "sqlite":
         path = directory / f"hub-{uuid.uuid4().hex[:8]}.sqlite3"
         return f"sqlite+aiosqlite:///{path}", None
-    name = await _postgres().create()
-    return _postgres().database_url(name), name
+    name = await postgres_server().create()
+    return postgres_server().database_url(name), name
+
+
+# The names a first conftest imported.
+_postgres = postgres_server
+_fresh_database = fresh_database
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -106,12 +115,12 @@ async def migrated_database_url(
     database_backend: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[str]:
     """A database of this backend migrated to head, shared by the whole run."""
-    url, name = await _fresh_database(database_backend, tmp_path_factory.mktemp("db"))
+    url, name = await fresh_database(database_backend, tmp_path_factory.mktemp("db"))
     # In a thread: alembic's env.py runs its own event loop, as under `hub migrate`.
     await asyncio.to_thread(run_migrations, url)
     yield url
     if name is not None:
-        await _postgres().drop(name)
+        await postgres_server().drop(name)
 
 
 @pytest.fixture(scope="session")
@@ -170,7 +179,7 @@ def session_factory(database_url: str, engine: AsyncEngine) -> async_sessionmake
 @pytest.fixture
 async def empty_database_url(database_backend: str, tmp_path: Path) -> AsyncIterator[str]:
     """A fresh database of its own, not migrated; dropped after the test."""
-    url, name = await _fresh_database(database_backend, tmp_path)
+    url, name = await fresh_database(database_backend, tmp_path)
     yield url
     if name is not None:
-        await _postgres().drop(name)
+        await postgres_server().drop(name)

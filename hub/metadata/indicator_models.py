@@ -79,7 +79,7 @@ class IndicatorVersion(Base):
     min_value: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     max_value: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     formula: Mapped[str | None] = mapped_column(sa.Text)
-    national_code: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    national_code: Mapped[str | None] = mapped_column(sa.Text, index=True)
     is_code_provisional: Mapped[bool] = mapped_column(default=False)
     # Code, national code, names and definitions folded by `catalog.text.fold`, so that a
     # LIKE over one column finds `Dân số` from `dan so` on both databases.

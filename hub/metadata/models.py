@@ -3,8 +3,10 @@
 Indicators and their versions are in `indicator_models.py`, regimes in `hub.reporting.models`;
 all are importable from here. Rows refer to each other by surrogate `id`; the catalog's codes
 are unique keys. Ordered lists of the catalog keep their order in a `position` column, so the
-stored catalog reads back exactly as it was imported. Relationships are not mapped: queries
-join explicitly (DESIGN §8: one statement per page, no lazy loads).
+stored catalog reads back exactly as it was imported. Codes are VARCHAR(64), the model's
+limit; other strings are TEXT, since the model bounds none and PostgreSQL would refuse a long
+value SQLite accepts. Relationships are not mapped: queries join explicitly (DESIGN §8: one
+statement per page, no lazy loads).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ class Agency(Timestamps, Base):
     name_vi: Mapped[str] = mapped_column(sa.Text)
     name_en: Mapped[str | None] = mapped_column(sa.Text)
     kind: Mapped[AgencyKind] = mapped_column(enum_type(AgencyKind, "agency_kind"), index=True)
-    abbreviation: Mapped[str | None] = mapped_column(sa.String(64))
+    abbreviation: Mapped[str | None] = mapped_column(sa.Text)
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"), index=True)
     jurisdiction_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"), index=True)
     valid_from: Mapped[date | None] = mapped_column(sa.Date)
@@ -72,7 +74,7 @@ class Area(Timestamps, Base):
     name_en: Mapped[str | None] = mapped_column(sa.Text)
     level: Mapped[AreaLevel] = mapped_column(enum_type(AreaLevel, "area_level"), index=True)
     # Not unique: a merged province may keep the national code of one of its predecessors.
-    national_code: Mapped[str] = mapped_column(sa.String(CODE_LENGTH), index=True)
+    national_code: Mapped[str] = mapped_column(sa.Text, index=True)
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"), index=True)
     valid_from: Mapped[date | None] = mapped_column(sa.Date)
     valid_to: Mapped[date | None] = mapped_column(sa.Date)
@@ -104,8 +106,8 @@ class Unit(Timestamps, Base):
     code: Mapped[str] = code_column()
     name_vi: Mapped[str] = mapped_column(sa.Text)
     name_en: Mapped[str | None] = mapped_column(sa.Text)
-    symbol: Mapped[str] = mapped_column(sa.String(64))
-    quantity_kind: Mapped[str] = mapped_column(sa.String(64), index=True)
+    symbol: Mapped[str] = mapped_column(sa.Text)
+    quantity_kind: Mapped[str] = mapped_column(sa.Text, index=True)
     base_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)
     multiplier: Mapped[Decimal] = mapped_column(ExactDecimal())
     qudt_exact: Mapped[str | None] = mapped_column(sa.Text)

@@ -121,17 +121,8 @@ async def list_series(
     return [_series(group) for group in groups.values()]
 
 
-async def list_revisions(
-    observation: int | ObservationKey,
-    *,
-    session: AsyncSession,
-    include_unaccepted: bool = False,
-) -> list[Revision]:
-    """Every revision of an observation, oldest first; public callers see the accepted ones.
-
-    Raises `NotFoundError` when the observation has no revision the caller may see (public
-    callers see nothing of an indicator that is not published).
-    """
+def _revision_statement(*, include_unaccepted: bool) -> sa.Select[*tuple[Any, ...]]:
+    """Revisions with their units and report versions, oldest first; the caller narrows it."""
     reported = aliased(m.IndicatorVersion)
     unit = aliased(m.Unit)
     reported_unit = aliased(m.Unit)
@@ -157,20 +148,47 @@ async def list_revisions(
         .join(reported, reported.id == revision.indicator_version_id)
         .join(unit, unit.id == reported.unit_id)
         .join(reported_unit, reported_unit.id == revision.reported_unit_id)
-        .order_by(revision.revision)
+        .order_by(revision.observation_id, revision.revision)
     )
+    if not include_unaccepted:
+        statement = statement.where(revision.accepted_at.is_not(None), _published().exists())
+    return statement
+
+
+async def list_revisions(
+    observation: int | ObservationKey,
+    *,
+    session: AsyncSession,
+    include_unaccepted: bool = False,
+) -> list[Revision]:
+    """Every revision of an observation, oldest first; public callers see the accepted ones.
+
+    Raises `NotFoundError` when the observation has no revision the caller may see (public
+    callers see nothing of an indicator that is not published).
+    """
+    statement = _revision_statement(include_unaccepted=include_unaccepted)
     if isinstance(observation, int):
         statement = statement.where(Observation.id == observation)
         name = str(observation)
     else:
         statement = statement.where(*_key_filter(observation))
         name = _key_name(observation)
-    if not include_unaccepted:
-        statement = statement.where(revision.accepted_at.is_not(None), _published().exists())
     rows = (await session.execute(statement)).all()
     if not rows:
         raise NotFoundError("observation", name, field="observation")
     return [Revision(**row._asdict()) for row in rows]
+
+
+async def revisions_of(
+    observation_ids: Sequence[int], *, session: AsyncSession, include_unaccepted: bool = False
+) -> list[Revision]:
+    """The revisions of many observations in one statement, by observation then revision."""
+    if not observation_ids:
+        return []
+    statement = _revision_statement(include_unaccepted=include_unaccepted).where(
+        Observation.id.in_(set(observation_ids))
+    )
+    return [Revision(**row._asdict()) for row in (await session.execute(statement)).all()]
 
 
 async def list_changes(

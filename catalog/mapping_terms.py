@@ -92,10 +92,11 @@ def add_concept(graph: Graph, scheme: URIRef, node: URIRef, broader: Sequence[UR
 
 def decimal_literal(value: Decimal) -> Literal:
     """An xsd:decimal in canonical form, which Turtle and JSON-LD round-trip unchanged."""
-    text = format(value.normalize(), "f")
-    if "." not in text:
-        text += ".0"  # Turtle writes 1 as 1.0; writing it that way keeps graphs isomorphic
-    return Literal(text, datatype=XSD.decimal)
+    # format(.., "f") is exact; Decimal.normalize() would round to the context's 28 digits.
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").removesuffix(".")
+    return Literal(text + ".0" if "." not in text else text, datatype=XSD.decimal)
 
 
 def add_text(graph: Graph, subject: URIRef, prop: URIRef, text: Text) -> None:
@@ -149,7 +150,7 @@ class GraphReader:
         return self._names.normalizeUri(prop)
 
     def error(self, subject: Node, prop: URIRef | str, message: str) -> MappingError:
-        return MappingError(subject, prop if isinstance(prop, str) else self.name(prop), message)
+        return MappingError(subject, self.name(prop) if isinstance(prop, URIRef) else prop, message)
 
     @contextmanager
     def entity(self, node: Node) -> Iterator[None]:

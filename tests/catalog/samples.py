@@ -69,7 +69,14 @@ AREAS = (
         valid_to=date(2008, 7, 31),
         successors=(AreaSuccession("HN", Decimal("0.75")), AreaSuccession("HB", Decimal("0.25"))),
     ),
-    Area("HN", Text("Hà Nội", "Ha Noi"), AreaLevel.PROVINCE, "01", parent="VN"),
+    Area(
+        "HN",
+        Text("Hà Nội", "Ha Noi"),
+        AreaLevel.PROVINCE,
+        "01",
+        parent="VN",
+        valid_from=date(2008, 8, 1),
+    ),
     Area(
         "HB",
         Text("Tỉnh Hòa Bình"),

@@ -12,7 +12,7 @@ catalog is read table by table (`snapshot.py`), then rows are written in bulk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalog import model
 from hub.db import utcnow
 from hub.errors import InvalidInputError
+from hub.metadata.bulk import KindSummary
 from hub.metadata.snapshot import Snapshot, read_snapshot
-from hub.metadata.writer import CatalogWriter, KindSummary, search_text
+from hub.metadata.writer import CatalogWriter, search_text
 
 __all__ = ["ImportSummary", "KindSummary", "import_catalog", "load_catalog", "search_text"]
 
@@ -64,7 +65,8 @@ async def import_catalog(catalog: model.Catalog, *, session: AsyncSession) -> Im
     """Store `catalog`, upserting by code; importing the same catalog again changes nothing.
 
     Raises `InvalidInputError` naming every reference that resolves neither to an entity of
-    `catalog` nor to a stored one; nothing is written then. The caller commits.
+    `catalog` nor to a stored one, and every list that names an entity twice; nothing is
+    written then. The caller commits.
     """
     stored = await read_snapshot(session)
     _check_references(catalog, stored)
@@ -88,6 +90,7 @@ async def import_catalog(catalog: model.Catalog, *, session: AsyncSession) -> Im
 
 
 def _check_references(catalog: model.Catalog, stored: Snapshot) -> None:
+    """Refuse references to nothing, and lists naming one entity twice (stored as sets)."""
     known = {
         kind: set(incoming) | set(ids)
         for kind, incoming, ids in (
@@ -106,11 +109,18 @@ def _check_references(catalog: model.Catalog, stored: Snapshot) -> None:
             if code is not None and code not in known[kind]:
                 problems.append(f"{path}: no {kind} {code!r}")
 
+    def once(path: str, field: str, values: Sequence[object]) -> None:
+        # Link tables key on (owner, target): a repeat has no row to go to, nor an RDF triple.
+        if len(set(values)) != len(values):
+            problems.append(f"{path}: {field} lists an entry twice")
+
     for a in catalog.agencies.values():
         check(f"agency {a.code}", "agency", [a.parent, *a.successors])
         check(f"agency {a.code}", "area", [a.jurisdiction])
+        once(f"agency {a.code}", "successors", a.successors)
     for area in catalog.areas.values():
         check(f"area {area.code}", "area", [area.parent, *(s.successor for s in area.successors)])
+        once(f"area {area.code}", "successors", [s.successor for s in area.successors])
     for u in catalog.units.values():
         check(f"unit {u.code}", "unit", [u.base])
     for g in catalog.groups.values():
@@ -122,14 +132,21 @@ def _check_references(catalog: model.Catalog, stored: Snapshot) -> None:
         check(path, "indicator group", [i.group])
         check(path, "codelist", i.dimensions)
         check(path, "indicator", [i.weight_indicator, *i.broader, *i.related])
+        once(path, "frequencies", i.frequencies)
+        once(path, "broader", i.broader)
+        once(path, "related", i.related)
     for reg in catalog.regimes.values():
         path = f"regime {reg.code}"
         check(path, "agency", [reg.recipient, *reg.reporting_agencies])
+        once(path, "reporting agencies", reg.reporting_agencies)
+        once(path, "methods", reg.methods)
         for table in reg.tables:
-            check(f"{path} table {table.code}", "indicator", [t.indicator for t in table.items])
+            table_path = f"{path} table {table.code}"
+            check(table_path, "indicator", [t.indicator for t in table.items])
             for item in table.items:
-                check(f"{path} table {table.code}", "codelist", item.dimensions)
+                check(table_path, "codelist", item.dimensions)
+                once(f"{table_path} item {item.indicator}", "dimensions", item.dimensions)
     if problems:
         shown = "; ".join(problems[:20])
         more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
-        raise InvalidInputError(f"the catalog refers to unknown entities: {shown}{more}")
+        raise InvalidInputError(f"the catalog cannot be stored: {shown}{more}")

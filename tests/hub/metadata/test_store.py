@@ -425,6 +425,14 @@ async def test_unknown_references_are_refused_before_writing(session: AsyncSessi
     assert await session.scalar(sa.select(sa.func.count()).select_from(m.Agency)) == 0
 
 
+async def test_repeated_list_entries_are_refused(session: AsyncSession) -> None:
+    catalog = small_catalog()
+    regime = dataclasses.replace(catalog.regimes["BC01"], reporting_agencies=("UB01", "UB01"))
+
+    with pytest.raises(InvalidInputError, match="reporting agencies lists an entry twice"):
+        await import_catalog(replace(catalog, regimes=[regime]), session=session)
+
+
 async def test_search_text_is_folded(session: AsyncSession) -> None:
     await import_catalog(small_catalog(), session=session)
 

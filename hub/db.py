@@ -199,7 +199,8 @@ def _configure_sqlite(engine: AsyncEngine, *, wal: bool) -> None:
     # Python < 3.12's sqlite3 starts no transaction before a SELECT or a SAVEPOINT, which
     # breaks repeatable reads and nested transactions. SQLAlchemy's documented recipe: turn
     # the driver's handling off and emit BEGIN ourselves (SQLite dialect docs, "Enabling
-    # Non-Legacy SQLite Transactional Modes").
+    # Non-Legacy SQLite Transactional Modes"). So driver-level AUTOCOMMIT is not available
+    # on SQLite engines; PostgreSQL's is untouched.
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None

@@ -1,0 +1,256 @@
+"""Recording a report version's observations: identities upserted, one revision per change.
+
+The rule (never overwrite, never lose): for each observation of the version,
+- no stored identity yet: the identity and revision 1 are added (counted `created`);
+- the latest revision has the same value (numerically: 1.50 = 1.5), status flag and comment
+  and is already accepted: nothing is added (`unchanged`), the accepted revision stays current;
+- otherwise revision n+1 is added (`revised`). A value equal to a latest revision that is not
+  accepted (its version was returned or superseded before review) is added again, so that
+  accepting this version makes it public.
+Observations stored earlier but absent from this version are left as they are.
+
+Everything runs as bulk statements (executemany, chunked IN lists): a 10,000-value report is
+a few dozen statements, never a statement per row. On PostgreSQL the observation rows are
+locked (in id order) before revisions are numbered, so two reports revising the same data
+point at once number their revisions one after the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from hub.db import Base
+from hub.metadata.snapshot import Snapshot
+from hub.observations.models import (
+    Observation,
+    ObservationDimension,
+    ObservationRevision,
+    StatusFlag,
+)
+from hub.reporting.drafts import NormalisedObservation
+
+# asyncpg takes at most 32,767 parameters per statement; IN lists stay well below that.
+IN_CHUNK = 5_000
+Key = tuple[int, int, str, str]  # indicator id, area id, period code, dimension key
+
+
+@dataclass(frozen=True)
+class RecordCounts:
+    """What recording a version did to each of its observations."""
+
+    created: int = 0
+    revised: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class _Latest:
+    revision: int
+    value: Decimal
+    status: StatusFlag
+    comment: str | None
+    accepted: bool
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), IN_CHUNK):
+        yield items[start : start + IN_CHUNK]
+
+
+def _table(mapped: type[Base]) -> sa.Table:
+    # Core statements on the table: bulk executemany without the ORM's per-row bookkeeping.
+    table = mapped.__table__
+    assert isinstance(table, sa.Table)
+    return table
+
+
+def _insert_or_ignore(session: AsyncSession, table: sa.Table) -> sa.Insert:
+    """INSERT ... ON CONFLICT DO NOTHING, in the session's dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
+
+
+def _key(snapshot: Snapshot, item: NormalisedObservation) -> Key:
+    return (
+        snapshot.indicator_ids[item.indicator],
+        snapshot.area_ids[item.area],
+        item.period.code,
+        item.dimension_key,
+    )
+
+
+async def _identities(session: AsyncSession, keys: set[Key]) -> dict[Key, int]:
+    """The ids of the stored observations among `keys`."""
+    indicators = sorted({k[0] for k in keys})
+    areas = sorted({k[1] for k in keys})
+    periods = sorted({k[2] for k in keys})
+    found: dict[Key, int] = {}
+    for area_chunk in _chunks(areas):
+        rows = await session.execute(
+            sa.select(
+                Observation.id,
+                Observation.indicator_id,
+                Observation.area_id,
+                Observation.period,
+                Observation.dimension_key,
+            ).where(
+                Observation.indicator_id.in_(indicators),
+                Observation.area_id.in_(area_chunk),
+                Observation.period.in_(periods),
+            )
+        )
+        for id_, *key_parts in rows.all():
+            key = (key_parts[0], key_parts[1], key_parts[2], key_parts[3])
+            if key in keys:
+                found[key] = id_
+    return found
+
+
+async def _add_identities(
+    session: AsyncSession,
+    snapshot: Snapshot,
+    missing: dict[Key, NormalisedObservation],
+) -> dict[Key, int]:
+    """Insert the identities of `missing` (a concurrent insert of one is not an error)."""
+    # Sorted, so that two transactions inserting overlapping keys take them in the same order.
+    ordered = sorted(missing.items())
+    await session.execute(
+        _insert_or_ignore(session, _table(Observation)),
+        [
+            {
+                "indicator_id": key[0],
+                "area_id": key[1],
+                "period": key[2],
+                "period_start": item.period.start,
+                "period_end": item.period.end,
+                "frequency": item.period.frequency,
+                "dimension_key": key[3],
+            }
+            for key, item in ordered
+        ],
+    )
+    ids = await _identities(session, set(missing))
+    dimensions = [
+        {
+            "observation_id": ids[key],
+            "codelist_id": snapshot.codelist_ids[codelist],
+            "code_id": snapshot.code_rows[(snapshot.codelist_ids[codelist], code)][0],
+        }
+        for key, item in ordered
+        for codelist, code in item.dimensions
+    ]
+    if dimensions:
+        await session.execute(
+            _insert_or_ignore(session, _table(ObservationDimension)),
+            dimensions,
+        )
+    return ids
+
+
+async def _lock(session: AsyncSession, ids: list[int]) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        return  # SQLite has one writer at a time anyway
+    for chunk in _chunks(sorted(ids)):
+        await session.execute(
+            sa.select(Observation.id)
+            .where(Observation.id.in_(chunk))
+            .order_by(Observation.id)
+            .with_for_update()
+        )
+
+
+async def _latest_revisions(session: AsyncSession, ids: list[int]) -> dict[int, _Latest]:
+    newer = aliased(ObservationRevision)
+    latest: dict[int, _Latest] = {}
+    for chunk in _chunks(sorted(ids)):
+        rows = await session.execute(
+            sa.select(
+                ObservationRevision.observation_id,
+                ObservationRevision.revision,
+                ObservationRevision.value,
+                ObservationRevision.status_flag,
+                ObservationRevision.comment,
+                ObservationRevision.accepted_at,
+            ).where(
+                ObservationRevision.observation_id.in_(chunk),
+                ~sa.exists().where(
+                    newer.observation_id == ObservationRevision.observation_id,
+                    newer.revision > ObservationRevision.revision,
+                ),
+            )
+        )
+        for observation_id, revision, value, status, comment, accepted_at in rows.all():
+            latest[observation_id] = _Latest(
+                revision, value, status, comment, accepted_at is not None
+            )
+    return latest
+
+
+async def record_observations(
+    observations: Sequence[NormalisedObservation],
+    *,
+    session: AsyncSession,
+    snapshot: Snapshot,
+    report_version_id: int,
+    now: datetime,
+) -> RecordCounts:
+    """Store `observations` as revisions of report version `report_version_id` (rule above).
+
+    `snapshot` resolves the catalog's codes to row ids. The caller owns the transaction.
+    """
+    by_key = {_key(snapshot, item): item for item in observations}
+    ids = await _identities(session, set(by_key))
+    missing = {key: item for key, item in by_key.items() if key not in ids}
+    if missing:
+        ids.update(await _add_identities(session, snapshot, missing))
+    # All of them, not only those found first: a concurrent report may have inserted one of
+    # the "missing" identities (ON CONFLICT DO NOTHING kept its row) with a revision of its own.
+    await _lock(session, list(ids.values()))
+    latest = await _latest_revisions(session, list(ids.values()))
+
+    rows: list[dict[str, Any]] = []
+    created = revised = unchanged = 0
+    for key, item in by_key.items():
+        observation_id = ids[key]
+        before = latest.get(observation_id)
+        if before is None:
+            created += 1
+        elif (
+            before.accepted
+            and before.value == item.value
+            and before.status is item.status
+            and before.comment == item.comment
+        ):
+            unchanged += 1
+            continue
+        else:
+            revised += 1
+        indicator_id = snapshot.indicator_ids[item.indicator]
+        rows.append(
+            {
+                "observation_id": observation_id,
+                "revision": 1 if before is None else before.revision + 1,
+                "report_version_id": report_version_id,
+                "indicator_version_id": snapshot.published_version_ids[indicator_id],
+                "value": item.value,
+                "reported_value": item.reported_value,
+                "reported_unit_id": snapshot.unit_ids[item.reported_unit],
+                "status_flag": item.status,
+                "comment": item.comment,
+                "recorded_at": now,
+                "accepted_at": None,
+            }
+        )
+    if rows:
+        await session.execute(_table(ObservationRevision).insert(), rows)
+    return RecordCounts(created=created, revised=revised, unchanged=unchanged)

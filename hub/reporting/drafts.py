@@ -1,0 +1,90 @@
+"""What a submission looks like before and after validation: drafts as sent by any way in,
+observations normalised to shared codes, and the exact reading of a value."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from catalog.periods import Period
+from hub.observations.models import StatusFlag
+
+MAX_VALUE_DIGITS = 100  # significant digits of a value
+MAX_VALUE_MAGNITUDE = 100  # |decimal exponent| of a value's leading digit
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+@dataclass(frozen=True)
+class ObservationDraft:
+    """One value as sent: codes may be local ones when the draft names its system."""
+
+    indicator: str
+    area: str
+    period: str
+    dimensions: tuple[tuple[str, str], ...]  # (dimension codelist, code) pairs
+    value: str  # an exact decimal as text: '12.5', '-3', '1.2E+3'
+    unit: str
+    status: str | None = None  # normal (the default), estimated, provisional, forecast
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class SubmissionDraft:
+    """A report as sent, before validation; `system` enables its crosswalk of local codes."""
+
+    regime: str
+    period: str
+    agency: str
+    system: str | None = None
+    sections: tuple[tuple[str, str], ...] = ()  # (outline section code, text)
+    observations: tuple[ObservationDraft, ...] = ()
+
+
+@dataclass(frozen=True)
+class NormalisedObservation:
+    """A valid observation: shared codes, a canonical period, its value in the indicator unit."""
+
+    index: int  # position in the draft
+    indicator: str
+    area: str
+    period: Period
+    dimensions: tuple[tuple[str, str], ...]  # (codelist, code), sorted by codelist
+    value: Decimal  # in the indicator's unit
+    reported_value: Decimal  # as sent
+    reported_unit: str
+    status: StatusFlag
+    comment: str | None
+
+    @property
+    def dimension_key(self) -> str:
+        """`CODELIST=CODE` pairs joined by `;` ("" without disaggregation)."""
+        return dimension_key(self.dimensions)
+
+
+def dimension_key(dimensions: tuple[tuple[str, str], ...]) -> str:
+    """The canonical text of a disaggregation: `SEX=F;URBAN=U`, sorted by codelist."""
+    return ";".join(f"{codelist}={code}" for codelist, code in sorted(dimensions))
+
+
+def parse_value(text: str) -> Decimal:
+    """The exact decimal `text` spells, or `ValueError` saying why it is not one.
+
+    NaN, infinities, commas and magnitudes no statistic has (`1e400`) are refused.
+    """
+    stripped = text.strip()
+    if not stripped:
+        raise ValueError("the value is empty")
+    if not _NUMBER.fullmatch(stripped):
+        if "," in stripped:
+            raise ValueError("use '.' as the decimal separator and no thousands separator")
+        raise ValueError("not a finite decimal number")
+    try:
+        number = Decimal(stripped)
+    except InvalidOperation:  # pragma: no cover - the pattern lets only decimals through
+        raise ValueError("not a decimal number") from None
+    if len(number.as_tuple().digits) > MAX_VALUE_DIGITS:
+        raise ValueError(f"more than {MAX_VALUE_DIGITS} significant digits")
+    if not number.is_zero() and abs(number.adjusted()) > MAX_VALUE_MAGNITUDE:
+        raise ValueError(f"its magnitude is beyond 1E±{MAX_VALUE_MAGNITUDE}")
+    return number

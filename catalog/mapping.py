@@ -94,7 +94,7 @@ _ENTITY_PREFIXES = {"unit": "hubunit", "indicator-group": "indicatorgroup"}
 
 
 def _new_graph(base_iri: str) -> Graph:
-    graph = bind_prefixes(Graph())
+    graph = bind_prefixes(Graph(bind_namespaces="none"))
     # Short, readable names for our own entities in Turtle output.
     for kind in KINDS:
         graph.bind(_ENTITY_PREFIXES.get(kind, kind), f"{base_iri.rstrip('/')}/{kind}/")
@@ -137,7 +137,7 @@ def parse_sources(directory: Path | None = None) -> Graph:
     directory = SOURCES_DIRECTORY if directory is None else directory
     if not directory.is_dir():
         raise FileNotFoundError(f"{directory} is not a directory of Turtle sources")
-    graph = bind_prefixes(Graph())
+    graph = bind_prefixes(Graph(bind_namespaces="none"))
     for path in sorted(directory.rglob("*.ttl")):
         graph.parse(path, format="turtle")
     return graph

@@ -20,6 +20,7 @@ from catalog.mapping_terms import (
     decimal_literal,
     entity_iri,
     minted_iri,
+    plain_literal,
     unique_codes,
 )
 from catalog.model import (
@@ -163,7 +164,7 @@ def write_indicators(graph: Graph, base: str, indicators: Iterable[Indicator]) -
             add_text(graph, node, RH.method, ind.method)
         if ind.source is not None:
             add_text(graph, node, DCTERMS.source, ind.source)
-        add_optional(graph, node, RH.legalBasis, _plain(ind.legal_basis))
+        add_optional(graph, node, RH.legalBasis, plain_literal(ind.legal_basis))
         dimensions = [entity_iri(base, "codelist", code) for code in ind.dimensions]
         add_ordered(graph, node, RH.disaggregation, RH.disaggregationList, dimensions)
         graph.add((node, RH.aggregation, Literal(ind.aggregation.value)))
@@ -179,14 +180,10 @@ def write_indicators(graph: Graph, base: str, indicators: Iterable[Indicator]) -
         add_ordered(graph, node, SKOS.broader, RH.broaderList, broader)
         related = [entity_iri(base, "indicator", code) for code in ind.related]
         add_ordered(graph, node, SKOS.related, RH.relatedList, related)
-        add_optional(graph, node, RH.formula, _plain(ind.formula))
-        add_optional(graph, node, RH.nationalCode, _plain(ind.national_code))
+        add_optional(graph, node, RH.formula, plain_literal(ind.formula))
+        add_optional(graph, node, RH.nationalCode, plain_literal(ind.national_code))
         if ind.is_code_provisional:
             graph.add((node, RH.provisionalCode, Literal(True)))
-
-
-def _plain(value: str | None) -> Literal | None:
-    return None if value is None else Literal(value)
 
 
 def read_indicators(reader: GraphReader) -> list[Indicator]:

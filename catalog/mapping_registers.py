@@ -21,6 +21,7 @@ from catalog.mapping_terms import (
     decimal_literal,
     entity_iri,
     part_iri,
+    plain_literal,
     unique_codes,
 )
 from catalog.model import Agency, AgencyKind, Area, AreaLevel, AreaSuccession, CatalogError, Unit
@@ -35,12 +36,7 @@ def write_agencies(graph: Graph, base: str, agencies: Iterable[Agency]) -> None:
         graph.add((node, AGENCY_ID, Literal(agency.code)))
         add_text(graph, node, SKOS.prefLabel, agency.name)
         graph.add((node, RH.agencyKind, Literal(agency.kind.value)))
-        add_optional(
-            graph,
-            node,
-            RH.abbreviation,
-            None if agency.abbreviation is None else Literal(agency.abbreviation),
-        )
+        add_optional(graph, node, RH.abbreviation, plain_literal(agency.abbreviation))
         if agency.parent is not None:
             graph.add((node, ORG.subOrganizationOf, entity_iri(base, "agency", agency.parent)))
         if agency.jurisdiction is not None:

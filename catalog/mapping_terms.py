@@ -106,6 +106,11 @@ def add_text(graph: Graph, subject: URIRef, prop: URIRef, text: Text) -> None:
         graph.add((subject, prop, Literal(text.en, lang="en")))
 
 
+def plain_literal(value: str | None) -> Literal | None:
+    """A plain string literal, or None for a missing value (see `add_optional`)."""
+    return None if value is None else Literal(value)
+
+
 def add_optional(graph: Graph, subject: URIRef, prop: URIRef, value: Node | None) -> None:
     if value is not None:
         graph.add((subject, prop, value))

@@ -153,6 +153,8 @@ async def _empty_tables(engine: AsyncEngine) -> None:
             names = ", ".join(f'"{t.name}"' for t in tables)
             await connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
         else:
+            # report and report_version refer to each other: check keys once, at commit.
+            await connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
             for table in reversed(tables):  # children before parents
                 await connection.execute(sa.delete(table))
 

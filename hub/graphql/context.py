@@ -75,6 +75,16 @@ class Context:
     _loaders: dict[Callable[..., Any], DataLoader[Any, Any]] = field(default_factory=dict)
 
     @property
+    def actor(self) -> str:
+        """Who is acting, for the audit log and the report workflow.
+
+        Until tokens exist (the access issue), requests are anonymous and named by their
+        client address, so the log still tells connections apart.
+        """
+        client = self.request.client if self.request is not None else None
+        return f"anonymous@{client.host}" if client else "anonymous"
+
+    @property
     def session(self) -> AsyncSession:
         """The request's one session, opened on first use and closed after the operation."""
         if self._session is None:

@@ -36,3 +36,11 @@ def parse_global_id(value: str) -> tuple[str, str]:
 # Any: each domain fetches its own type; the registry only routes by type name.
 NodeFetcher = Callable[[Any, str], Awaitable[Node | None]]
 NodeFetchers = Mapping[str, NodeFetcher]
+
+
+def id_key(value: str, type_name: str) -> str:
+    """The key inside a global id of `type_name`; an id of another type is a clear error."""
+    kind, key = parse_global_id(value)
+    if kind != type_name:
+        raise InvalidInputError(f"{value!r} is not an id of a {type_name}", field="id")
+    return key

@@ -64,8 +64,11 @@ class PageRequest:
     after: str | None
 
 
-def page_request(kind: str, first: int | None, after: str | None, limits: Limits) -> PageRequest:
-    """Check `first` against the configured page size and decode `after`."""
+def page_request(
+    kind: str, first: int | None, after: str | None, limits: Limits, *, decode: bool = True
+) -> PageRequest:
+    """Check `first` against the configured page size and decode `after`; with
+    `decode=False` the service owns the cursor format and `after` is passed through."""
     size = limits.default_page_size if first is None else first
     if size < 0:
         raise InvalidInputError(f"first must not be negative (got {size})", field="first")
@@ -73,17 +76,29 @@ def page_request(kind: str, first: int | None, after: str | None, limits: Limits
         raise LimitExceededError(
             f"first={size} exceeds the maximum page size {limits.max_page_size}", field="first"
         )
-    return PageRequest(size, decode_cursor(kind, after) if after is not None else None)
+    if after is None or not decode:
+        return PageRequest(size, after)
+    return PageRequest(size, decode_cursor(kind, after))
 
 
 def build_connection(
-    kind: str, nodes: list[T], keys: list[str], *, request: PageRequest, total: int
+    kind: str,
+    nodes: list[T],
+    keys: list[str],
+    *,
+    request: PageRequest,
+    total: int,
+    encoded: bool = False,
 ) -> Connection[T]:
     """A connection from one page fetched with `request.first + 1` rows (the extra row tells
-    whether a next page exists); `keys` are the rows' sort keys."""
+    whether a next page exists); `keys` are the rows' sort keys, or their cursors when the
+    service encodes its own (`encoded=True`)."""
     has_next = len(nodes) > request.first
     nodes, keys = nodes[: request.first], keys[: request.first]
-    edges = [Edge(cursor=encode_cursor(kind, k), node=n) for n, k in zip(nodes, keys, strict=True)]
+    edges = [
+        Edge(cursor=k if encoded else encode_cursor(kind, k), node=n)
+        for n, k in zip(nodes, keys, strict=True)
+    ]
     return Connection(
         edges=edges,
         page_info=PageInfo(

@@ -26,6 +26,8 @@ from hub.graphql.node import Node, NodeFetchers, parse_global_id
 from hub.graphql.scalars import SCALAR_MAP
 from hub.metadata.queries import NODE_FETCHERS as METADATA_NODES
 from hub.metadata.queries import MetadataQuery
+from hub.observations.queries import ObservationQuery
+from hub.reporting.mutations import ReportingMutation
 from hub.reporting.queries import NODE_FETCHERS as REPORTING_NODES
 from hub.reporting.queries import ReportingQuery
 from hub.settings import Limits, Settings
@@ -45,7 +47,8 @@ class NodeQuery:
         return found
 
 
-Query = merge_types("Query", (MetadataQuery, ReportingQuery, NodeQuery))
+Query = merge_types("Query", (MetadataQuery, ReportingQuery, ObservationQuery, NodeQuery))
+Mutation = merge_types("Mutation", (ReportingMutation,))
 
 
 class HubSchema(strawberry.Schema):
@@ -75,7 +78,10 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     if settings is not None and not settings.introspection:
         extensions.append(DisableIntrospection)
     return strawberry.Schema(
-        query=Query, extensions=extensions, config=StrawberryConfig(scalar_map=SCALAR_MAP)
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
     )
 
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 
+from hub.db import utcnow
 from hub.errors import NotFoundError
-from hub.graphql.node import NodeFetcher
+from hub.graphql.node import NodeFetcher, id_key
+from hub.graphql.pagination import page_request
 from hub.metadata.types import Info
-from hub.reporting import regimes
-from hub.reporting.types import ReportingRegime
+from hub.reporting import obligations, regimes, reports
+from hub.reporting.obligations import ObligationStatus
+from hub.reporting.report_types import Report
+from hub.reporting.types import Compliance, Obligation, ReportingRegime
 
 
 @strawberry.type
@@ -25,10 +31,76 @@ class ReportingQuery:
             raise NotFoundError("regime", code, field="code")
         return ReportingRegime.from_model(found)
 
+    @strawberry.field(
+        description="Who must report a regime's period and where each stands, as of a moment "
+        "(default now): expected, submitted on time, submitted late, missing."
+    )
+    async def obligations(
+        self,
+        info: Info,
+        regime: str,
+        period: str,
+        agency: str | None = None,
+        status: ObligationStatus | None = None,
+        as_of: datetime | None = None,
+    ) -> list[Obligation]:
+        found = await obligations.list_obligations(
+            session=info.context.session,
+            regime=regime,
+            period=period,
+            as_of=as_of or utcnow(),
+            agency=agency,
+            status=status,
+        )
+        return [Obligation.from_record(o) for o in found]
+
+    @strawberry.field(
+        description="The compliance board of a regime's period: counts, late and missing agencies."
+    )
+    async def compliance(
+        self, info: Info, regime: str, period: str, as_of: datetime | None = None
+    ) -> Compliance:
+        board = await obligations.compliance(
+            session=info.context.session, regime=regime, period=period, as_of=as_of or utcnow()
+        )
+        return Compliance.from_record(board)
+
+    @strawberry.field(description="One report by its global id; an unknown id is an error.")
+    async def report(self, info: Info, id: strawberry.ID) -> Report | None:
+        found = await _fetch_report(info, id_key(id, "Report"))
+        if found is None:
+            raise NotFoundError("report", id, field="id")
+        return found
+
+    @strawberry.field(description="Reports matching every given code, newest period first.")
+    async def reports(
+        self,
+        info: Info,
+        regime: str | None = None,
+        period: str | None = None,
+        agency: str | None = None,
+        first: int | None = None,
+    ) -> list[Report]:
+        size = page_request("report", first, None, info.context.settings.limits).first
+        found = await reports.list_reports(
+            session=info.context.session, regime=regime, period=period, agency=agency, limit=size
+        )
+        return [Report.from_record(r) for r in found]
+
+
+async def _fetch_report(info: Info, key: str) -> Report | None:
+    if not key.isdigit():
+        return None
+    found = (await reports.reports_by_ids([int(key)], session=info.context.session))[0]
+    return Report.from_record(found) if found else None
+
 
 async def _fetch_regime(info: Info, code: str) -> ReportingRegime | None:
     found = await regimes.get_regime(code, session=info.context.session)
     return ReportingRegime.from_model(found) if found else None
 
 
-NODE_FETCHERS: dict[str, NodeFetcher] = {"ReportingRegime": _fetch_regime}
+NODE_FETCHERS: dict[str, NodeFetcher] = {
+    "ReportingRegime": _fetch_regime,
+    "Report": _fetch_report,
+}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
 
@@ -20,6 +20,9 @@ from hub.graphql.language import Language
 from hub.graphql.node import Node, global_id
 from hub.metadata import loaders
 from hub.metadata.types import Agency, Codelist, Indicator, Info, LangArg, _iri, _text
+from hub.reporting import obligations
+from hub.reporting.obligations import ObligationStatus
+from hub.reporting.report_models import ReportVersionStatus
 
 
 @strawberry.type(description="The data cut-off window rule (Decree 09 Art. 12 by default).")
@@ -178,3 +181,92 @@ class ReportingRegime(Node):
     async def recipient(self, info: Info) -> Agency | None:
         found = await info.context.loader(loaders.agencies_by_code).load(self.regime.recipient)
         return Agency.from_model(found) if found else None
+
+
+strawberry.enum(ObligationStatus, description="Where one agency stands with one report.")
+strawberry.enum(ReportVersionStatus, description="Submitted, then accepted or returned.")
+
+
+@strawberry.type(
+    description="One agency's duty to report one period of a regime, derived from the regime "
+    "and the reports received (never typed in)."
+)
+class Obligation:
+    regime_code: str = strawberry.field(description="Code of the regime.")
+    period: str = strawberry.field(description="The reporting period.")
+    agency_code: str = strawberry.field(description="Code of the obliged agency.")
+    status: ObligationStatus = strawberry.field(description="Expected, on time, late, missing.")
+    deadline: date = strawberry.field(description="Last day to submit (Vietnam time).")
+    cutoff_start: date = strawberry.field(description="First day of the data cut-off window.")
+    cutoff_end: date = strawberry.field(description="Last day of the data cut-off window.")
+    first_submitted_at: datetime | None = strawberry.field(
+        description="First submission, which on-time is judged by."
+    )
+    latest_version: int | None = strawberry.field(description="Latest version of the report.")
+    latest_status: ReportVersionStatus | None = strawberry.field(
+        description="Status of the latest version as it stood at `asOf`."
+    )
+    latest_submitted_at: datetime | None = strawberry.field(description="Latest submission.")
+    agency_names: strawberry.Private[tuple[str, str | None]]
+
+    @classmethod
+    def from_record(cls, obligation: obligations.Obligation) -> Obligation:
+        return cls(
+            regime_code=obligation.regime,
+            period=obligation.period,
+            agency_code=obligation.agency,
+            status=obligation.status,
+            deadline=obligation.deadline,
+            cutoff_start=obligation.cutoff_start,
+            cutoff_end=obligation.cutoff_end,
+            first_submitted_at=obligation.first_submitted_at,
+            latest_version=obligation.latest_version,
+            latest_status=obligation.latest_status,
+            latest_submitted_at=obligation.latest_submitted_at,
+            agency_names=(obligation.agency_name_vi, obligation.agency_name_en),
+        )
+
+    @strawberry.field(description="Name of the agency (joined, no lookup).")
+    def agency_name(self, lang: LangArg = Language.VI) -> str:
+        vi, en = self.agency_names
+        return en if lang is Language.EN and en else vi
+
+    @strawberry.field(description="The obliged agency.")
+    async def agency(self, info: Info) -> Agency | None:
+        found = await info.context.loader(loaders.agencies_by_code).load(self.agency_code)
+        return Agency.from_model(found) if found else None
+
+
+@strawberry.type(description="The board a recipient office watches for one regime and period.")
+class Compliance:
+    regime_code: str = strawberry.field(description="Code of the regime.")
+    period: str = strawberry.field(description="The reporting period.")
+    as_of: datetime = strawberry.field(description="The moment the board describes.")
+    deadline: date = strawberry.field(description="Last day to submit (Vietnam time).")
+    cutoff_start: date = strawberry.field(description="First day of the data cut-off window.")
+    cutoff_end: date = strawberry.field(description="Last day of the data cut-off window.")
+    obliged: int = strawberry.field(description="Agencies obliged to report.")
+    expected: int = strawberry.field(description="Not yet submitted, deadline not passed.")
+    on_time: int = strawberry.field(description="Submitted by the deadline.")
+    late: int = strawberry.field(description="Submitted after the deadline.")
+    missing: int = strawberry.field(description="Not submitted, deadline passed.")
+    late_agencies: list[Obligation] = strawberry.field(description="Who submitted late.")
+    missing_agencies: list[Obligation] = strawberry.field(description="Who has not submitted.")
+
+    @classmethod
+    def from_record(cls, board: obligations.Compliance) -> Compliance:
+        return cls(
+            regime_code=board.regime,
+            period=board.period,
+            as_of=board.as_of,
+            deadline=board.deadline,
+            cutoff_start=board.cutoff_start,
+            cutoff_end=board.cutoff_end,
+            obliged=board.obliged,
+            expected=board.expected,
+            on_time=board.on_time,
+            late=board.late,
+            missing=board.missing,
+            late_agencies=[Obligation.from_record(o) for o in board.late_agencies],
+            missing_agencies=[Obligation.from_record(o) for o in board.missing_agencies],
+        )

@@ -1,0 +1,134 @@
+"""Root query fields of values: observations, series for charts, and the change feed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from catalog.model import Frequency
+from hub.graphql.pagination import Connection, build_connection, page_request
+from hub.metadata.types import Info
+from hub.observations import service
+from hub.observations.models import StatusFlag
+from hub.observations.records import Dimensions, ObservationCriteria
+from hub.observations.types import ChangeFeed, Observation, ObservationSeries
+
+AsOf = Annotated[
+    datetime | None,
+    strawberry.argument(description="Read the values as they stood at this moment (default: now)."),
+]
+
+
+@strawberry.input(description="A disaggregation to match: a code of a codelist.")
+class DimensionCodeInput:
+    dimension: str = strawberry.field(description="Code of the codelist (the dimension).")
+    code: str = strawberry.field(description="Code within it.")
+
+
+def _dimensions(inputs: list[DimensionCodeInput] | None) -> Dimensions:
+    return tuple(sorted((d.dimension, d.code) for d in inputs or []))
+
+
+@strawberry.input(description="Narrows the values; every given field must match.")
+class ObservationFilter:
+    indicators: list[str] | None = strawberry.field(default=None, description="Indicator codes.")
+    areas: list[str] | None = strawberry.field(default=None, description="Area codes.")
+    period_from: str | None = strawberry.field(
+        default=None, description="Periods starting on or after this period's start."
+    )
+    period_to: str | None = strawberry.field(
+        default=None, description="Periods ending on or before this period's end."
+    )
+    frequency: Frequency | None = strawberry.field(default=None, description="Of this frequency.")
+    dimensions: list[DimensionCodeInput] | None = strawberry.field(
+        default=None, description="Values carrying every one of these codes."
+    )
+    status: list[StatusFlag] | None = strawberry.field(
+        default=None, description="Values with one of these statuses."
+    )
+
+
+@strawberry.type
+class ObservationQuery:
+    @strawberry.field(
+        description="Accepted values of published indicators, by indicator, area, period and "
+        "breakdown, as a Relay connection; `asOf` reads any past state."
+    )
+    async def observations(
+        self,
+        info: Info,
+        filter: ObservationFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        as_of: AsOf = None,
+    ) -> Connection[Observation]:
+        page = page_request("observation", first, after, info.context.settings.limits, decode=False)
+        f = filter or ObservationFilter()
+        criteria = ObservationCriteria(
+            indicators=tuple(f.indicators or ()),
+            areas=tuple(f.areas or ()),
+            period_from=f.period_from,
+            period_to=f.period_to,
+            frequency=f.frequency,
+            dimensions=_dimensions(f.dimensions),
+            status_flags=tuple(f.status or ()),
+            as_of=as_of,
+        )
+        rows, total = await service.list_observations(
+            criteria, after=page.after, limit=page.first + 1, session=info.context.session
+        )
+        nodes = [Observation.from_row(row) for row in rows]
+        return build_connection(
+            "observation",
+            nodes,
+            [row.cursor for row in rows],
+            request=page,
+            total=total,
+            encoded=True,
+        )
+
+    @strawberry.field(
+        description="One time series per area and breakdown, points ordered by period: "
+        "shaped for charts."
+    )
+    async def series(
+        self,
+        info: Info,
+        indicator: str,
+        areas: list[str] | None = None,
+        dimensions: list[DimensionCodeInput] | None = None,
+        period_from: Annotated[str | None, strawberry.argument(name="from")] = None,
+        period_to: Annotated[str | None, strawberry.argument(name="to")] = None,
+        frequency: Frequency | None = None,
+        as_of: AsOf = None,
+    ) -> list[ObservationSeries]:
+        found = await service.list_series(
+            session=info.context.session,
+            indicator=indicator,
+            areas=tuple(areas or ()),
+            dimensions=_dimensions(dimensions),
+            period_from=period_from,
+            period_to=period_to,
+            frequency=frequency,
+            as_of=as_of,
+        )
+        return [ObservationSeries.from_record(s) for s in found]
+
+    @strawberry.field(
+        description="Values accepted (added or revised) after `since`, in acceptance order, "
+        "for connected systems that sync: page with `after` until a page comes back short."
+    )
+    async def changes(
+        self,
+        info: Info,
+        since: datetime,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ChangeFeed:
+        page = page_request("change", first, after, info.context.settings.limits, decode=False)
+        found = await service.list_changes(
+            since, after=page.after, limit=page.first + 1, session=info.context.session
+        )
+        return ChangeFeed.from_page(found, page.first)

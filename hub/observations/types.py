@@ -1,0 +1,229 @@
+"""GraphQL types of values: observations, their revisions, chart series and change feeds.
+
+Rows arrive from one SQL statement with their labels joined; scalar fields are plain
+attributes and the catalog entities behind a row come through per-request DataLoaders.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+import strawberry
+
+import hub.metadata.enums  # noqa: F401  (registers the catalog enums with strawberry)
+from catalog.model import Frequency
+from hub.graphql.language import Language
+from hub.graphql.node import global_id
+from hub.metadata import loaders as catalog_loaders
+from hub.metadata.types import Area, Indicator, Info, LangArg
+from hub.observations import loaders
+from hub.observations.models import StatusFlag
+from hub.observations.records import Change, ObservationRow, Revision, Series
+from hub.observations.records import SeriesPoint as SeriesPointRecord
+
+strawberry.enum(StatusFlag, description="Status of a value (SDMX OBS_STATUS).")
+
+
+@strawberry.type(description="A disaggregation of a value: a code of a codelist.")
+class DimensionCode:
+    dimension: str = strawberry.field(description="Code of the codelist (the dimension).")
+    code: str = strawberry.field(description="Code within it.")
+
+
+def _dimensions(pairs: tuple[tuple[str, str], ...]) -> list[DimensionCode]:
+    return [DimensionCode(dimension=d, code=c) for d, c in pairs]
+
+
+@strawberry.type(description="One stored revision of a value (a correction never overwrites).")
+class ObservationRevision:
+    revision: int = strawberry.field(description="1 for the first value, then 2, 3 ...")
+    value: Decimal = strawberry.field(description="Value in the indicator's unit.")
+    unit_code: str = strawberry.field(description="Unit of `value`.")
+    reported_value: Decimal = strawberry.field(description="Value as the report sent it.")
+    reported_unit_code: str = strawberry.field(description="Unit the report sent it in.")
+    status: StatusFlag = strawberry.field(description="Normal, estimated, provisional ...")
+    comment: str | None = strawberry.field(description="Comment sent with the value.")
+    report_version: int = strawberry.field(description="Version of the report it came in.")
+    recorded_at: datetime = strawberry.field(description="When the hub stored it.")
+    accepted_at: datetime | None = strawberry.field(
+        description="When its report was accepted (it became public then); null if not yet."
+    )
+    report_id: strawberry.Private[int]
+
+    @classmethod
+    def from_record(cls, revision: Revision) -> ObservationRevision:
+        return cls(
+            revision=revision.revision,
+            value=revision.value,
+            unit_code=revision.unit,
+            reported_value=revision.reported_value,
+            reported_unit_code=revision.reported_unit,
+            status=revision.status_flag,
+            comment=revision.comment,
+            report_version=revision.report_version,
+            recorded_at=revision.recorded_at,
+            accepted_at=revision.accepted_at,
+            report_id=revision.report_id,
+        )
+
+
+@strawberry.type(description="One value: indicator x area x period x disaggregation.")
+class Observation:
+    id: strawberry.ID = strawberry.field(description="Stable id of the value's series point.")
+    indicator_code: str = strawberry.field(description="Code of the indicator.")
+    area_code: str = strawberry.field(description="Code of the area.")
+    period: str = strawberry.field(description="Period, SDMX form (`2025-M03`, `2025-Q1` ...).")
+    period_start: date = strawberry.field(description="First day of the period.")
+    period_end: date = strawberry.field(description="Last day of the period.")
+    frequency: Frequency = strawberry.field(description="Frequency of the period.")
+    dimensions: list[DimensionCode] = strawberry.field(description="Its disaggregation codes.")
+    value: Decimal = strawberry.field(description="Exact value, in `unitCode`.")
+    unit_code: str = strawberry.field(description="Unit of the value.")
+    status: StatusFlag = strawberry.field(description="Normal, estimated, provisional ...")
+    comment: str | None = strawberry.field(description="Comment sent with the value.")
+    revision: int = strawberry.field(description="Which revision this value is.")
+    recorded_at: datetime = strawberry.field(description="When this revision was stored.")
+    accepted_at: datetime | None = strawberry.field(
+        description="When this revision became public; null for values not yet accepted."
+    )
+    observation_id: strawberry.Private[int]
+    indicator_names: strawberry.Private[tuple[str, str | None]]
+    area_names: strawberry.Private[tuple[str, str | None]]
+
+    @classmethod
+    def from_row(cls, row: ObservationRow) -> Observation:
+        return cls(
+            id=global_id("Observation", str(row.id)),
+            indicator_code=row.indicator,
+            area_code=row.area,
+            period=row.period,
+            period_start=row.period_start,
+            period_end=row.period_end,
+            frequency=row.frequency,
+            dimensions=_dimensions(row.dimensions),
+            value=row.value,
+            unit_code=row.unit,
+            status=row.status_flag,
+            comment=row.comment,
+            revision=row.revision,
+            recorded_at=row.recorded_at,
+            accepted_at=row.accepted_at,
+            observation_id=row.id,
+            indicator_names=(row.indicator_name_vi, row.indicator_name_en),
+            area_names=(row.area_name_vi, row.area_name_en),
+        )
+
+    @strawberry.field(description="Name of the indicator (joined with the value, no lookup).")
+    def indicator_name(self, lang: LangArg = Language.VI) -> str:
+        vi, en = self.indicator_names
+        return en if lang is Language.EN and en else vi
+
+    @strawberry.field(description="Name of the area (joined with the value, no lookup).")
+    def area_name(self, lang: LangArg = Language.VI) -> str:
+        vi, en = self.area_names
+        return en if lang is Language.EN and en else vi
+
+    @strawberry.field(description="The indicator's current definition.")
+    async def indicator(self, info: Info) -> Indicator | None:
+        found = await info.context.loader(catalog_loaders.indicators_by_code).load(
+            self.indicator_code
+        )
+        return Indicator.from_record(found) if found else None
+
+    @strawberry.field(description="The area.")
+    async def area(self, info: Info) -> Area | None:
+        found = await info.context.loader(catalog_loaders.areas_by_code).load(self.area_code)
+        return Area.from_model(found) if found else None
+
+    @strawberry.field(description="Every accepted revision of this value, oldest first.")
+    async def revisions(self, info: Info) -> list[ObservationRevision]:
+        found = await info.context.loader(loaders.accepted_revisions).load(self.observation_id)
+        return [ObservationRevision.from_record(r) for r in found]
+
+
+@strawberry.type(description="A point of a series.")
+class SeriesPoint:
+    period: str = strawberry.field(description="Period, SDMX form.")
+    period_start: date = strawberry.field(description="First day of the period.")
+    period_end: date = strawberry.field(description="Last day of the period.")
+    value: Decimal = strawberry.field(description="Exact value.")
+    unit_code: str = strawberry.field(description="Unit of the value.")
+    status: StatusFlag = strawberry.field(description="Normal, estimated, provisional ...")
+
+    @classmethod
+    def from_record(cls, point: SeriesPointRecord) -> SeriesPoint:
+        return cls(
+            period=point.period,
+            period_start=point.period_start,
+            period_end=point.period_end,
+            value=point.value,
+            unit_code=point.unit,
+            status=point.status_flag,
+        )
+
+
+@strawberry.type(description="One time series: an indicator for one area and one breakdown.")
+class ObservationSeries:
+    indicator_code: str = strawberry.field(description="Code of the indicator.")
+    area_code: str = strawberry.field(description="Code of the area.")
+    dimensions: list[DimensionCode] = strawberry.field(description="Its disaggregation codes.")
+    frequency: Frequency = strawberry.field(description="Frequency of its periods.")
+    unit_code: str = strawberry.field(description="Unit of the latest point.")
+    points: list[SeriesPoint] = strawberry.field(description="Points ordered by period.")
+    area_names: strawberry.Private[tuple[str, str | None]]
+
+    @classmethod
+    def from_record(cls, series: Series) -> ObservationSeries:
+        return cls(
+            indicator_code=series.indicator,
+            area_code=series.area,
+            dimensions=_dimensions(series.dimensions),
+            frequency=series.frequency,
+            unit_code=series.unit,
+            points=[SeriesPoint.from_record(p) for p in series.points],
+            area_names=(series.area_name_vi, series.area_name_en),
+        )
+
+    @strawberry.field(description="Name of the area.")
+    def area_name(self, lang: LangArg = Language.VI) -> str:
+        vi, en = self.area_names
+        return en if lang is Language.EN and en else vi
+
+
+@strawberry.enum(description="What a change did to a value.")
+class ChangeKind(enum.Enum):
+    ADDED = "added"
+    REVISED = "revised"
+
+
+@strawberry.type(description="A value accepted after the moment asked about.")
+class ObservationChange:
+    kind: ChangeKind = strawberry.field(description="A first value, or a revision of one.")
+    observation: Observation = strawberry.field(description="The value as accepted.")
+
+    @classmethod
+    def from_record(cls, change: Change) -> ObservationChange:
+        return cls(
+            kind=ChangeKind(change.kind.value), observation=Observation.from_row(change.observation)
+        )
+
+
+@strawberry.type(description="A page of the change feed, oldest change first.")
+class ChangeFeed:
+    changes: list[ObservationChange] = strawberry.field(description="The changes of this page.")
+    end_cursor: str | None = strawberry.field(
+        description="Pass as `after` to read on; also valid later, to poll for newer changes."
+    )
+    has_more: bool = strawberry.field(description="More changes follow right now.")
+
+    @classmethod
+    def from_page(cls, found: list[Change], size: int) -> ChangeFeed:
+        """A feed page from `size + 1` fetched changes (the extra one tells `hasMore`)."""
+        page = found[:size]
+        return cls(
+            changes=[ObservationChange.from_record(c) for c in page],
+            end_cursor=page[-1].observation.cursor if page else None,
+            has_more=len(found) > size,
+        )

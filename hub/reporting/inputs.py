@@ -9,8 +9,7 @@ from hub.graphql.node import parse_global_id
 from hub.metadata.crosswalks import CrosswalkEntry, CrosswalkKind
 from hub.observations.models import StatusFlag
 from hub.observations.queries import DimensionCodeInput
-from hub.reporting.observation_checks import ObservationDraft
-from hub.reporting.validation import SubmissionDraft
+from hub.reporting.drafts import ObservationDraft, SubmissionDraft
 from hub.reporting.workflow import ReportRef
 
 strawberry.enum(CrosswalkKind, description="What kind of code a crosswalk maps.")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -167,6 +168,53 @@ def _check_entries(kind: CrosswalkKind, entries: Sequence[CrosswalkEntry]) -> No
             )
 
 
+def _stored_of_kind(
+    existing: CrosswalkMap, kind: CrosswalkKind
+) -> dict[tuple[str | None, str], str]:
+    """Registered entries of `kind`, keyed like new ones: (codelist or None, local code)."""
+    if kind is CrosswalkKind.CODE:
+        return {(codelist, local): shared for (codelist, local), shared in existing.codes.items()}
+    plain = {
+        CrosswalkKind.INDICATOR: existing.indicators,
+        CrosswalkKind.AREA: existing.areas,
+        CrosswalkKind.UNIT: existing.units,
+    }[kind]
+    return {(None, local): shared for local, shared in plain.items()}
+
+
+def _plan(
+    system: str,
+    kind: CrosswalkKind,
+    given: Sequence[CrosswalkEntry],
+    known: set[tuple[str | None, str]],
+    stored: dict[tuple[str | None, str], str],
+) -> tuple[list[CrosswalkEntry], int]:
+    """The entries to insert and how many are already registered; raises on a bad entry."""
+    new: dict[tuple[str | None, str], CrosswalkEntry] = {}
+    unchanged = 0
+    for index, entry in enumerate(given):
+        path = f"entries[{index}]"
+        if (entry.codelist, entry.shared) not in known:
+            where = f" in codelist {entry.codelist!r}" if entry.codelist else ""
+            raise UnknownSharedCodeError(
+                f"{entry.shared!r} is not a {kind.value} code of the catalog{where}",
+                field=f"{path}.shared",
+            )
+        key = (entry.codelist, entry.local)
+        previous = stored.get(key) or (new[key].shared if key in new else None)
+        if previous is not None and previous != entry.shared:
+            raise CrosswalkConflictError(
+                f"{system} {kind.value} {entry.local!r} is already mapped to {previous!r}, "
+                f"not {entry.shared!r}",
+                field=f"{path}.shared",
+            )
+        if key in stored or key in new:
+            unchanged += 1
+        else:
+            new[key] = entry
+    return list(new.values()), unchanged
+
+
 async def register_crosswalk(
     system: str,
     kind: CrosswalkKind | str,
@@ -192,59 +240,34 @@ async def register_crosswalk(
         raise InvalidInputError(f"kind {kind!r} is not one of {allowed}", field="kind") from None
     given = [e if isinstance(e, CrosswalkEntry) else CrosswalkEntry(*e) for e in entries]
     _check_entries(kind, given)
-
     known = await _shared_codes(session, kind, given)
-    existing = await load_crosswalk(system, session=session)
-    # Registered entries of this kind, keyed like the new ones: (codelist or None, local).
-    stored: dict[tuple[str | None, str], str] = {
-        (codelist, local): shared
-        for (codelist, local), shared in existing.codes.items()
-        if kind is CrosswalkKind.CODE
-    }
-    if kind is not CrosswalkKind.CODE:
-        plain = {
-            CrosswalkKind.INDICATOR: existing.indicators,
-            CrosswalkKind.AREA: existing.areas,
-            CrosswalkKind.UNIT: existing.units,
-        }[kind]
-        stored = {(None, local): shared for local, shared in plain.items()}
-    new: dict[tuple[str | None, str], CrosswalkEntry] = {}
-    unchanged = 0
-    for index, entry in enumerate(given):
-        path = f"entries[{index}]"
-        if (entry.codelist, entry.shared) not in known:
-            where = f" in codelist {entry.codelist!r}" if entry.codelist else ""
-            raise UnknownSharedCodeError(
-                f"{entry.shared!r} is not a {kind.value} code of the catalog{where}",
-                field=f"{path}.shared",
-            )
-        key = (entry.codelist, entry.local)
-        previous = stored.get(key) or (new[key].shared if key in new else None)
-        if previous is not None and previous != entry.shared:
-            raise CrosswalkConflictError(
-                f"{system} {kind.value} {entry.local!r} is already mapped to {previous!r}, "
-                f"not {entry.shared!r}",
-                field=f"{path}.shared",
-            )
-        if key in stored or key in new:
-            unchanged += 1
-        else:
-            new[key] = entry
 
-    if new:
-        await session.execute(
-            sa.insert(Crosswalk),
-            [
-                {
-                    "system": system,
-                    "kind": kind,
-                    "codelist": entry.codelist,
-                    "local_code": entry.local,
-                    "shared_code": entry.shared,
-                }
-                for entry in new.values()
-            ],
-        )
+    for attempt in (1, 2):
+        existing = await load_crosswalk(system, session=session)
+        new, unchanged = _plan(system, kind, given, known, _stored_of_kind(existing, kind))
+        if not new:
+            return RegisterOutcome(created=0, unchanged=unchanged)
+        try:
+            async with session.begin_nested():
+                await session.execute(
+                    sa.insert(Crosswalk),
+                    [
+                        {
+                            "system": system,
+                            "kind": kind,
+                            "codelist": entry.codelist,
+                            "local_code": entry.local,
+                            "shared_code": entry.shared,
+                        }
+                        for entry in new
+                    ],
+                )
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            # A concurrent registration of one of these local codes committed first: plan
+            # again against it (the same mapping is a no-op, another one a conflict).
+            continue
         await record_event(
             session=session,
             actor=actor,
@@ -252,6 +275,7 @@ async def register_crosswalk(
             action="crosswalk.register",
             entity_kind="crosswalk",
             entity_code=f"{system}/{kind.value}",
-            details={"created": [[e.codelist, e.local, e.shared] for e in new.values()]},
+            details={"created": [[e.codelist, e.local, e.shared] for e in new]},
         )
-    return RegisterOutcome(created=len(new), unchanged=unchanged)
+        return RegisterOutcome(created=len(new), unchanged=unchanged)
+    raise AssertionError("unreachable: the second attempt returns or raises")

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from catalog.model import Frequency
 from hub.db import Base, ExactDecimal, UTCDateTime, enum_type, utcnow
 
-# Revisions refer to report versions: their table must be in the metadata whenever this one is
-# (`hub.db.import_models` only finds `models.py` files).
+# Revisions refer to report versions: their table must be in the metadata whenever this module
+# is imported, even on its own.
 from hub.reporting import report_models as _report_models  # noqa: F401
 
 PERIOD_LENGTH = 16  # the longest canonical period code is a day, 2024-03-15

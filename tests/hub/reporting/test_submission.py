@@ -308,6 +308,13 @@ async def test_a_replayed_idempotency_key_writes_nothing(hub: AsyncSession) -> N
     assert await count_rows(hub) == before
 
 
+async def test_a_replay_may_spell_the_period_differently(hub: AsyncSession) -> None:
+    first = await submit(hub, draft(period="2025-M03"), idempotency_key="key-1")
+    again = await submit(hub, draft(period="2025-03"), idempotency_key="key-1")
+    assert again.replayed and again.version is not None and first.version is not None
+    assert again.version.id == first.version.id
+
+
 async def test_a_key_reused_for_another_report_is_refused(hub: AsyncSession) -> None:
     await submit(hub, draft(), idempotency_key="key-1")
     before = await count_rows(hub)

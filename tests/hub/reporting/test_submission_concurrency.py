@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from hub.access.models import AuditEvent
 from hub.db import create_engine, create_session_factory
+from hub.metadata.crosswalks import Crosswalk, RegisterOutcome, register_crosswalk
 from hub.observations.models import Observation, ObservationRevision
 from hub.reporting.report_models import Report, ReportStatus, ReportVersion
 from hub.reporting.submission import SubmissionOutcome, submit_report
@@ -125,3 +126,20 @@ async def test_versions_of_one_report_submitted_at_once_are_numbered_in_turn(
     assert sorted(numbers) == list(range(1, TASKS + 1))
     assert report.status is ReportStatus.RESUBMITTED
     assert await count(sessions, Observation) == 1
+
+
+async def test_one_mapping_registered_at_once_is_stored_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async def register() -> RegisterOutcome:
+        async with sessions() as session:
+            outcome = await register_crosswalk(
+                "HN-SYS", "area", [("HN", "P01")], session=session, actor="integrator"
+            )
+            await session.commit()
+            return outcome
+
+    outcomes = await asyncio.gather(*(register() for _ in range(TASKS)))
+
+    assert sorted(o.created for o in outcomes) == [0] * (TASKS - 1) + [1]
+    assert await count(sessions, Crosswalk) == 1

@@ -1,15 +1,16 @@
-"""Plain records the observation reads return, and the stored form of a disaggregation."""
+"""Plain records the observation reads return, and the stored form of a disaggregation
+(`dimension_key`, defined with the drafts that write it, and its inverse)."""
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from catalog.model import Frequency
 from hub.observations.models import StatusFlag
+from hub.reporting.drafts import dimension_key
 from hub.reporting.report_models import ReportVersionStatus
 
 Dimensions = tuple[tuple[str, str], ...]  # (codelist, code) pairs sorted by codelist
@@ -127,14 +128,24 @@ class ObservationKey:
     dimensions: Dimensions = ()
 
 
-def dimension_key(dimensions: Sequence[tuple[str, str]]) -> str:
-    """The stored form of a disaggregation: `CODELIST=CODE` pairs by codelist, joined by `;`."""
-    return ";".join(f"{codelist}={code}" for codelist, code in sorted(dimensions))
-
-
 def parse_dimension_key(key: str) -> Dimensions:
     """The (codelist, code) pairs of a stored dimension key."""
     if not key:
         return ()
     pairs = (part.partition("=") for part in key.split(";"))
     return tuple((codelist, code) for codelist, _, code in pairs)
+
+
+__all__ = [
+    "Change",
+    "ChangeKind",
+    "Dimensions",
+    "ObservationCriteria",
+    "ObservationKey",
+    "ObservationRow",
+    "Revision",
+    "Series",
+    "SeriesPoint",
+    "dimension_key",
+    "parse_dimension_key",
+]

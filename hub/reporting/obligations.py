@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,10 +28,7 @@ from hub.errors import InvalidInputError, NotFoundError
 from hub.metadata import models as m
 from hub.reporting import models as r
 from hub.reporting import report_models as rm
-
-# Deadlines are days of the Vietnamese calendar, so a submission's instant is read in Vietnam
-# time (no daylight saving) before its date is compared with the deadline.
-VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
+from hub.reporting.validation import vietnam_date
 
 
 class ObligationStatus(enum.Enum):
@@ -93,13 +90,9 @@ class Compliance:
     missing_agencies: tuple[Obligation, ...]
 
 
-def vietnam_date(instant: datetime) -> date:
-    """The calendar day in Vietnam at `instant`."""
-    return instant.astimezone(VIETNAM_TIME).date()
-
-
 def is_on_time(submitted_at: datetime, due: date) -> bool:
-    """Whether a submission at `submitted_at` meets a deadline of `due` (the whole day counts)."""
+    """Whether a submission at `submitted_at` meets a deadline of `due`: the whole deadline
+    day counts, in Vietnam's time (a deadline is a day of the Vietnamese calendar)."""
     return vietnam_date(submitted_at) <= due
 
 

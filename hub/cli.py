@@ -156,8 +156,157 @@ def schema_check(
 
 @demo_app.command("load")
 def demo_load() -> None:
-    """Load the demo data set (reports, observations) into the database."""
-    console.print("demo data: none yet (built with the contribution issue)")
+    """Load the demo reports (labelled as demo) of the seed regimes; a second load adds nothing.
+
+    Reports of several provinces and ministries, some late, some missing, some returned or
+    revised, submitted and reviewed at historic moments by the actors `demo` and
+    `demo-reviewer`. Run `hub catalog import` first.
+    """
+    import time
+
+    from hub.db import create_engine, create_session_factory
+    from hub.demo import DEMO_NOTE, DemoSummary, load_demo
+    from hub.errors import HubError
+
+    async def run() -> DemoSummary:
+        engine = create_engine(Settings.from_env())
+        try:
+            async with create_session_factory(engine)() as session:
+                summary = await load_demo(session=session)
+                await session.commit()
+                return summary
+        finally:
+            await engine.dispose()
+
+    started = time.perf_counter()
+    try:
+        with err.status("loading the demo data"):
+            summary = asyncio.run(run())
+    except HubError as error:
+        err.print(f"[red]{error.message}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"[yellow]{DEMO_NOTE}[/yellow]")
+    for regime, (first, last) in summary.periods.items():
+        console.print(f"  {regime}: {first} .. {last}")
+    console.print(
+        f"demo data: {summary.submitted} submissions ({summary.observations} values), "
+        f"{summary.accepted} accepted, {summary.returned} returned, {summary.replayed} "
+        f"already loaded; {time.perf_counter() - started:.1f} s"
+    )
+
+
+@app.command()
+def load(
+    file: Annotated[
+        Path, typer.Argument(help="The CSV file.", exists=True, dir_okay=False, readable=True)
+    ],
+    regime: Annotated[str, typer.Option(help="Regime code, e.g. HUB-RR-PROV-SEM-M.")],
+    period: Annotated[str, typer.Option(help="Period of the report, e.g. 2025-M07.")],
+    agency: Annotated[str, typer.Option(help="Code of the reporting agency, e.g. UBND-01.")],
+    system: Annotated[
+        str | None,
+        typer.Option(help="Connected system whose registered local codes the file uses."),
+    ] = None,
+    validate_only: Annotated[
+        bool, typer.Option("--validate-only", help="Check the file; write nothing.")
+    ] = False,
+    idempotency_key: Annotated[
+        str | None, typer.Option(help="A key that makes a retry of this load a no-op.")
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option(help="Who submits, for the audit log (default cli:<user>).")
+    ] = None,
+) -> None:
+    """Submit a report from a CSV file: one observation a row, checked by the same validator
+    and stored in one transaction, like submitReport. A file with any problem writes nothing
+    and prints the first 50 problems with their row numbers (the header is row 1).
+
+    \b
+    UTF-8, comma-separated (or semicolon-separated, as Excel saves it where the decimal
+    mark is a comma). Header, columns in any order:
+      indicator,area,period,value,unit,status,comment,dim.SEX,dim.URBAN_RURAL
+      HUB-EXPORTS,01,2025-M07,1234.5,USD_MN,,,,
+    indicator, area, period, value and unit are required; status (normal, estimated,
+    provisional, forecast) and comment are optional. Disaggregations: one dim.<CODELIST>
+    column each, the code in the cell; an empty cell means not disaggregated by it.
+    """
+    import getpass
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from hub.db import create_engine, create_session_factory
+    from hub.errors import HubError
+    from hub.reporting.bulk import CsvDraft, CsvFormatError, LoadResult, load_csv, read_csv
+
+    shown = 50
+    try:
+        who = actor or f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no user name in some containers
+        who = "cli"
+    data = file.read_bytes()
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    try:
+        with Progress(
+            TextColumn("reading {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+        ) as progress:
+            task = progress.add_task(file.name, total=lines)
+            parsed = read_csv(
+                data,
+                regime=regime,
+                period=period,
+                agency=agency,
+                system=system,
+                on_rows=lambda count: progress.advance(task, count),
+            )
+    except CsvFormatError as error:
+        for problem in error.problems[:shown]:
+            err.print(str(problem), markup=False, highlight=False)
+        err.print(f"[red]{file}: cannot be read ({len(error.problems)} problem(s))[/red]")
+        raise typer.Exit(1) from None
+
+    async def submit(parsed: CsvDraft) -> LoadResult:
+        engine = create_engine(Settings.from_env())
+        try:
+            async with create_session_factory(engine)() as session:
+                result = await load_csv(
+                    parsed,
+                    session=session,
+                    actor=who,
+                    validate_only=validate_only,
+                    idempotency_key=idempotency_key,
+                )
+                if result.ok and not validate_only:
+                    await session.commit()
+                return result
+        finally:
+            await engine.dispose()
+
+    try:
+        with err.status(f"validating {len(parsed.rows)} observations"):
+            result = asyncio.run(submit(parsed))
+    except HubError as error:
+        err.print(f"[red]{error.message}[/red]")
+        raise typer.Exit(1) from None
+    if not result.ok:
+        for problem in result.problems[:shown]:
+            err.print(str(problem), markup=False, highlight=False)
+        more = f", the first {shown} shown" if len(result.problems) > shown else ""
+        err.print(f"[red]{len(result.problems)} problem(s){more}: nothing was written[/red]")
+        raise typer.Exit(1)
+    outcome = result.outcome
+    if validate_only:
+        console.print(f"valid: {outcome.observation_count} observations (nothing written)")
+        return
+    assert outcome.version is not None
+    done = "already loaded with this idempotency key" if outcome.replayed else "stored"
+    console.print(
+        f"{done}: {regime}/{agency}/{period} version {outcome.version.version}, "
+        f"{outcome.observation_count} observations ({outcome.created} new, "
+        f"{outcome.revised} revised, {outcome.unchanged} unchanged)"
+    )
 
 
 def _validated_source_issues(sources: Path | None) -> list[Issue] | None:

@@ -329,7 +329,9 @@ class Indicator:
         if not self.frequencies:
             raise CatalogError(path, "at least one frequency is required")
         if (self.aggregation is AggregationRule.WEIGHTED) != (self.weight_indicator is not None):
-            raise CatalogError(path, "weight_indicator is required exactly when aggregation is weighted")
+            raise CatalogError(
+                path, "weight_indicator is required exactly when aggregation is weighted"
+            )
         if (
             self.min_value is not None
             and self.max_value is not None

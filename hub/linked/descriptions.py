@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from html import escape
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 
 def describe(graph: Graph, iri: URIRef) -> Graph:
-    """The triples about `iri` and about the parts minted under it (`{iri}/...`).
+    """The triples about `iri` and about the parts minted under it (`{iri}/...`), with the
+    blank nodes they lead to (ordered lists), followed to the end: a bounded description.
 
     Regime sections and tables, succession links and codes live under their owner's IRI,
     so one request returns the whole entity; every IRI the hub mints resolves this way.
@@ -19,9 +20,22 @@ def describe(graph: Graph, iri: URIRef) -> Graph:
     out = Graph()
     for prefix_name, namespace in graph.namespaces():
         out.bind(prefix_name, namespace)
+    pending: list[BNode] = []
     for s, p, o in graph:
         if s == iri or (isinstance(s, URIRef) and str(s).startswith(prefix)):
             out.add((s, p, o))
+            if isinstance(o, BNode):
+                pending.append(o)
+    seen: set[BNode] = set()
+    while pending:
+        node = pending.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in graph.predicate_objects(node):
+            out.add((node, p, o))
+            if isinstance(o, BNode):
+                pending.append(o)
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from rdflib import Graph, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import SKOS
 
 from hub.settings import Settings
@@ -85,3 +86,29 @@ async def test_the_dumps_parse_and_their_iris_resolve_on_the_hub(
         resolved = await client.get("/id/" + iri[len(base) :], headers={"accept": "text/turtle"})
         assert resolved.status_code == 200, iri
         assert (URIRef(iri), None, None) in Graph().parse(data=resolved.text, format="turtle")
+
+
+async def test_ordered_lists_come_with_the_description(
+    client: httpx.AsyncClient, catalog_settings: Settings
+) -> None:
+    # An indicator with two or more disaggregations records their order as an rdf:List.
+    body = await client.post(
+        "/graphql",
+        json={
+            "query": "{ indicators(first: 200) "
+            "{ edges { node { code disaggregations { code } } } } }"
+        },
+    )
+    code = next(
+        e["node"]["code"]
+        for e in body.json()["data"]["indicators"]["edges"]
+        if len(e["node"]["disaggregations"]) >= 2
+    )
+
+    response = await client.get(f"/id/indicator/{code}", headers={"accept": "text/turtle"})
+
+    graph = Graph().parse(data=response.text, format="turtle")
+    lists = [o for _, p, o in graph if str(p).endswith("disaggregationList")]
+    assert lists
+    members = list(Collection(graph, lists[0]))
+    assert len(members) >= 2

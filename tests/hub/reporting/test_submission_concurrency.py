@@ -25,17 +25,15 @@ from hub.reporting.validation import SubmissionDraft
 from hub.settings import Settings
 from tests.hub.reporting.catalog_fixture import VN, draft, observation, store_catalog
 
+pytestmark = pytest.mark.postgresql_only  # SQLite has a single writer
+
 TASKS = 32
 LATE = datetime(2026, 1, 10, tzinfo=VN)  # every month of 2023-2025 is open
 
 
 @pytest.fixture
-async def sessions(
-    database_url: str, database_backend: str
-) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """Sessions on a committed database holding the test catalog, one connection each."""
-    if database_backend != "postgresql":
-        pytest.skip("SQLite has a single writer; concurrency is a PostgreSQL matter")
     engine: AsyncEngine = create_engine(
         Settings(database_url=database_url), pool_size=TASKS + 2, max_overflow=0
     )

@@ -1,10 +1,11 @@
 """Reading observations back: pages, chart series, revision histories and changes since a moment.
 
 Public reads see only accepted values of published indicators. "As of T" takes, per
-observation, the accepted revision with the greatest `accepted_at` not after T: a correlated
-subquery on `ix_observation_revision_as_of`, one index probe per observation on both SQLite
-and PostgreSQL. Each read is one statement that already joins the labels it returns
-(DESIGN.md §8); rows come back as the frozen records of `records.py`.
+observation, the accepted revision with the greatest `accepted_at` not after T (one index
+probe per observation; `statements.py` has the SQL and why it is shaped so). Each read is
+one statement that already joins the labels it returns (DESIGN.md §8); rows come back as
+the frozen records of `records.py`. Pages are keyset-paginated: a row's `cursor` is its
+position, opaque to callers.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from catalog.model import Frequency
-from catalog.periods import Period, PeriodError, parse_period
 from hub.errors import InvalidInputError, LimitExceededError, NotFoundError
 from hub.metadata import models as m
-from hub.observations.models import Observation, ObservationDimension, ObservationRevision
+from hub.observations import statements as st
+from hub.observations.models import Observation, ObservationRevision
 from hub.observations.records import (
     Change,
     ChangeKind,
@@ -32,7 +33,6 @@ from hub.observations.records import (
     Revision,
     Series,
     SeriesPoint,
-    dimension_key,
     parse_dimension_key,
 )
 from hub.reporting.report_models import ReportVersion
@@ -55,16 +55,20 @@ async def list_observations(
     (a scalar subquery); a second one counts only when a page past the end comes back empty.
     """
     _check_limit(limit)
-    chosen = _chosen_revision(criteria)
-    count = _rows(criteria, chosen).with_only_columns(sa.func.count()).order_by(None)
+    chosen = st.chosen(criteria)
+    count = sa.select(sa.func.count()).select_from(chosen.subquery())
+    page = chosen.order_by(*_ORDER).limit(limit)
+    if after is not None:
+        page = page.where(_after(_ORDER, _ORDER_KINDS, after))
+    rows_of_page = page.subquery("page")
     total_column: sa.ColumnElement[int] = sa.literal(0)
     if with_total:
         total_column = count.scalar_subquery()
     statement = (
-        _rows(criteria, chosen).add_columns(total_column.label("total")).order_by(*_ORDER)
-    ).limit(limit)
-    if after is not None:
-        statement = statement.where(_after(_ORDER, _ORDER_KINDS, after))
+        st.labelled(rows_of_page)
+        .add_columns(total_column.label("total"))
+        .order_by(*(rows_of_page.c[column.key] for column in _ORDER))
+    )
     rows = (await session.execute(statement)).all()
     total: int = rows[0].total if rows else 0
     if not rows and after is not None and with_total:
@@ -99,14 +103,15 @@ async def list_series(
         dimensions=tuple(dimensions),
         as_of=as_of,
     )
+    chosen = st.chosen(criteria).subquery("chosen")
     statement = (
-        _rows(criteria, _chosen_revision(criteria))
+        st.labelled(chosen)
         .order_by(
             m.Area.code,
-            Observation.dimension_key,
-            Observation.frequency,
-            Observation.period_start,
-            Observation.period,
+            chosen.c.dimension_key,
+            chosen.c.frequency,
+            chosen.c.period_start,
+            chosen.c.period,
         )
         .limit(max_points + 1)
     )
@@ -151,7 +156,7 @@ def _revision_statement(*, include_unaccepted: bool) -> sa.Select[*tuple[Any, ..
         .order_by(revision.observation_id, revision.revision)
     )
     if not include_unaccepted:
-        statement = statement.where(revision.accepted_at.is_not(None), _published().exists())
+        statement = statement.where(revision.accepted_at.is_not(None), st.published().exists())
     return statement
 
 
@@ -171,8 +176,8 @@ async def list_revisions(
         statement = statement.where(Observation.id == observation)
         name = str(observation)
     else:
-        statement = statement.where(*_key_filter(observation))
-        name = _key_name(observation)
+        statement = statement.where(*st.key_filter(observation))
+        name = st.key_name(observation)
     rows = (await session.execute(statement)).all()
     if not rows:
         raise NotFoundError("observation", name, field="observation")
@@ -205,7 +210,7 @@ async def list_changes(
     fetch pages until one comes back short.
     """
     _check_limit(limit)
-    _check_aware(since, "since")
+    st.check_aware(since, "since")
     earlier = aliased(ObservationRevision)
     is_revision = (
         sa.select(earlier.id)
@@ -216,16 +221,25 @@ async def list_changes(
         )
         .exists()
     )
-    criteria = ObservationCriteria()
-    statement = (
-        _rows(criteria, ObservationRevision.observation_id == Observation.id)
-        .add_columns(is_revision.label("is_revision"))
-        .where(ObservationRevision.accepted_at > since)
+    changed = (
+        sa.select(
+            *st.IDENTITY,
+            ObservationRevision.id.label("revision_id"),
+            is_revision.label("is_revision"),
+        )
+        .join(Observation, Observation.id == ObservationRevision.observation_id)
+        .where(ObservationRevision.accepted_at > since, st.is_published())
         .order_by(*_CHANGE_ORDER)
         .limit(limit)
     )
     if after is not None:
-        statement = statement.where(_after(_CHANGE_ORDER, _CHANGE_KINDS, after))
+        changed = changed.where(_after(_CHANGE_ORDER, _CHANGE_KINDS, after))
+    page = changed.subquery("changed")
+    statement = (
+        st.labelled(page)
+        .add_columns(page.c.is_revision)
+        .order_by(ObservationRevision.accepted_at, ObservationRevision.id)
+    )
     return [
         Change(
             ChangeKind.REVISED if row.is_revision else ChangeKind.ADDED,
@@ -255,154 +269,6 @@ _CHANGE_KINDS = (datetime, int)
 def _check_limit(limit: int) -> None:
     if limit < 0:
         raise InvalidInputError(f"limit must not be negative (got {limit})", field="first")
-
-
-def _check_aware(moment: datetime, field: str) -> None:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise InvalidInputError(f"{moment.isoformat()} has no time zone", field=field)
-
-
-def _chosen_revision(criteria: ObservationCriteria) -> sa.ColumnElement[bool]:
-    """The join condition picking each observation's revision for `criteria`."""
-    candidate = aliased(ObservationRevision)
-    pick = sa.select(candidate.id).where(candidate.observation_id == Observation.id)
-    if criteria.include_unaccepted:
-        if criteria.as_of is not None:
-            pick = pick.where(candidate.recorded_at <= criteria.as_of)
-        pick = pick.order_by(candidate.revision.desc())
-    else:
-        pick = pick.where(candidate.accepted_at.is_not(None))
-        if criteria.as_of is not None:
-            pick = pick.where(candidate.accepted_at <= criteria.as_of)
-        pick = pick.order_by(candidate.accepted_at.desc(), candidate.revision.desc())
-    chosen = pick.limit(1).correlate(Observation).scalar_subquery()
-    return ObservationRevision.id == chosen
-
-
-def _published() -> sa.Select[int]:
-    current = aliased(m.IndicatorVersion)
-    return sa.select(current.id).where(
-        current.indicator_id == Observation.indicator_id,
-        current.status == m.VersionStatus.PUBLISHED,
-    )
-
-
-def _rows(
-    criteria: ObservationCriteria, revision_join: sa.ColumnElement[bool]
-) -> sa.Select[*tuple[Any, ...]]:
-    """Observations joined to one revision each (`revision_join`) and to the labels a row shows.
-
-    Names come from the published definition (the reported one for an unpublished indicator
-    when reviewers look), the unit from the definition the value was reported under.
-    """
-    if criteria.as_of is not None:
-        _check_aware(criteria.as_of, "asOf")
-    current = aliased(m.IndicatorVersion)
-    reported = aliased(m.IndicatorVersion)
-    is_current = sa.and_(
-        current.indicator_id == Observation.indicator_id,
-        current.status == m.VersionStatus.PUBLISHED,
-    )
-    statement = (
-        sa.select(
-            Observation.id,
-            Observation.indicator_id,
-            Observation.area_id,
-            m.Indicator.code.label("indicator"),
-            sa.func.coalesce(current.name_vi, reported.name_vi).label("indicator_name_vi"),
-            sa.func.coalesce(current.name_en, reported.name_en).label("indicator_name_en"),
-            m.Area.code.label("area"),
-            m.Area.name_vi.label("area_name_vi"),
-            m.Area.name_en.label("area_name_en"),
-            Observation.period,
-            Observation.period_start,
-            Observation.period_end,
-            Observation.frequency,
-            Observation.dimension_key,
-            ObservationRevision.id.label("revision_id"),
-            ObservationRevision.value,
-            m.Unit.code.label("unit"),
-            ObservationRevision.status_flag,
-            ObservationRevision.comment,
-            ObservationRevision.revision,
-            ObservationRevision.report_version_id,
-            ObservationRevision.recorded_at,
-            ObservationRevision.accepted_at,
-        )
-        .select_from(Observation)
-        .join(ObservationRevision, revision_join)
-        .join(m.Indicator, m.Indicator.id == Observation.indicator_id)
-        .join(m.Area, m.Area.id == Observation.area_id)
-        .join(reported, reported.id == ObservationRevision.indicator_version_id)
-        .join(m.Unit, m.Unit.id == reported.unit_id)
-    )
-    if criteria.include_unaccepted:
-        statement = statement.outerjoin(current, is_current)
-    else:
-        statement = statement.join(current, is_current)
-    return statement.where(*_filters(criteria))
-
-
-def _filters(criteria: ObservationCriteria) -> list[sa.ColumnElement[bool]]:
-    filters: list[sa.ColumnElement[bool]] = []
-    if criteria.indicators:
-        filters.append(m.Indicator.code.in_(criteria.indicators))
-    if criteria.areas:
-        filters.append(m.Area.code.in_(criteria.areas))
-    if criteria.period_from is not None:
-        start = _period(criteria.period_from, "periodFrom").start
-        filters.append(Observation.period_start >= start)
-    if criteria.period_to is not None:
-        end = _period(criteria.period_to, "periodTo").end
-        filters.append(Observation.period_end <= end)
-    if criteria.frequency is not None:
-        filters.append(Observation.frequency == criteria.frequency)
-    for codelist, code in criteria.dimensions:
-        filters.append(_has_code(codelist, code))
-    if criteria.status_flags:
-        filters.append(ObservationRevision.status_flag.in_(criteria.status_flags))
-    return filters
-
-
-def _has_code(codelist: str, code: str) -> sa.ColumnElement[bool]:
-    dimension = aliased(ObservationDimension)
-    return (
-        sa.select(dimension.observation_id)
-        .join(m.Code, m.Code.id == dimension.code_id)
-        .join(m.Codelist, m.Codelist.id == dimension.codelist_id)
-        .where(
-            dimension.observation_id == Observation.id,
-            m.Codelist.code == codelist,
-            m.Code.code == code,
-        )
-        .exists()
-    )
-
-
-def _key_filter(key: ObservationKey) -> list[sa.ColumnElement[bool]]:
-    period = _period(key.period, "period").code
-    indicator = sa.select(m.Indicator.id).where(m.Indicator.code == key.indicator)
-    area = sa.select(m.Area.id).where(m.Area.code == key.area)
-    return [
-        Observation.indicator_id == indicator.scalar_subquery(),
-        Observation.area_id == area.scalar_subquery(),
-        Observation.period == period,
-        Observation.dimension_key == dimension_key(key.dimensions),
-    ]
-
-
-def _key_name(key: ObservationKey) -> str:
-    parts = [key.indicator, key.area, key.period]
-    if key.dimensions:
-        parts.append(dimension_key(key.dimensions))
-    return "/".join(parts)
-
-
-def _period(text: str, field: str) -> Period:
-    try:
-        return parse_period(text)
-    except PeriodError as error:
-        raise InvalidInputError(str(error), field=field) from None
 
 
 def _encode(values: list[Any]) -> str:

@@ -42,8 +42,9 @@ schema-check: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/hub migrate
 
+## Benchmarks (figures, not pass/fail). Set HUB_BENCH_POSTGRES_URL to include PostgreSQL.
 bench: $(STAMP)
-	@echo "make bench: the benchmark is not built yet (see the performance issue)."
+	$(BIN)/python -m bench.submit_report
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

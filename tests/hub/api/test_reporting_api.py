@@ -267,3 +267,49 @@ async def test_compliance_names_the_late_and_the_missing(client: httpx.AsyncClie
     missing = {o["agencyCode"] for o in compliance["missingAgencies"]}
     assert MINISTRY in missing and PROVINCE not in missing
     assert {o["agencyCode"] for o in board["data"]["obligations"]} == missing
+
+
+REGISTER = """
+mutation Register($input: RegisterCrosswalkInput!) {
+  registerCrosswalk(input: $input) { errors { path code message } created unchanged }
+}
+"""
+
+
+async def test_a_system_reports_in_its_own_codes_once_registered(
+    client: httpx.AsyncClient,
+) -> None:
+    area = {
+        "system": "HN-SYS",
+        "kind": "AREA",
+        "entries": [{"localCode": "HNI", "sharedCode": "P01"}],
+    }
+    first = (await graphql(client, REGISTER, {"input": area}))["data"]["registerCrosswalk"]
+    again = (await graphql(client, REGISTER, {"input": area}))["data"]["registerCrosswalk"]
+    unknown = (
+        await graphql(
+            client,
+            REGISTER,
+            {"input": {**area, "entries": [{"localCode": "X", "sharedCode": "NO-SUCH"}]}},
+        )
+    )["data"]["registerCrosswalk"]
+
+    mapped = (
+        await graphql(client, SUBMIT, {"input": _report(_observation(area="HNI"), system="HN-SYS")})
+    )["data"]["submitReport"]
+    unmapped = (
+        await graphql(
+            client,
+            SUBMIT,
+            {"input": _report(_observation(area="HCM"), system="HN-SYS", validateOnly=True)},
+        )
+    )["data"]["submitReport"]
+
+    assert first == {"errors": [], "created": 1, "unchanged": 0}
+    assert again == {"errors": [], "created": 0, "unchanged": 1}
+    assert unknown["errors"][0]["code"] == "UNKNOWN_SHARED_CODE"
+    assert mapped["errors"] == [] and mapped["created"] == 1
+    assert [(e["path"], e["code"]) for e in unmapped["errors"]] == [
+        ("observations[0].area", "UNMAPPED_CODE")
+    ]
+    assert "HCM" in unmapped["errors"][0]["message"]

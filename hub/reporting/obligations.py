@@ -145,15 +145,7 @@ async def list_obligations(
     happened yet. Raises `NotFoundError` for an unknown regime or agency and
     `InvalidInputError` for a malformed period or one of another frequency.
     """
-    _check_aware(as_of)
-    regime_row, parsed = await _regime_and_period(session, regime, period)
-    if agency is not None:
-        await _check_agency(session, agency)
-    if not _regime_valid_in(regime_row, parsed):
-        return []
-    schedule = regime_schedule(regime_row, parsed, calendar)
-    rows = (await session.execute(_obligation_rows(regime_row.id, parsed, as_of, agency))).all()
-    obligations = [_obligation(row, regime_row.code, schedule, as_of) for row in rows]
+    _, obligations = await _evaluate(session, regime, period, as_of, agency, calendar)
     if status is not None:
         obligations = [o for o in obligations if o.status is status]
     return obligations
@@ -169,13 +161,7 @@ async def compliance(
 ) -> Compliance:
     """Counts per status of `regime`'s obligations for `period` at `as_of`, with the late and
     the missing agencies listed (in the regime's order)."""
-    _check_aware(as_of)
-    regime_row, parsed = await _regime_and_period(session, regime, period)
-    schedule = regime_schedule(regime_row, parsed, calendar)
-    obligations: list[Obligation] = []
-    if _regime_valid_in(regime_row, parsed):
-        rows = (await session.execute(_obligation_rows(regime_row.id, parsed, as_of, None))).all()
-        obligations = [_obligation(row, regime_row.code, schedule, as_of) for row in rows]
+    schedule, obligations = await _evaluate(session, regime, period, as_of, None, calendar)
 
     def having(wanted: ObligationStatus) -> tuple[Obligation, ...]:
         return tuple(o for o in obligations if o.status is wanted)
@@ -183,8 +169,8 @@ async def compliance(
     late = having(ObligationStatus.SUBMITTED_LATE)
     missing = having(ObligationStatus.MISSING)
     return Compliance(
-        regime=regime_row.code,
-        period=parsed.code,
+        regime=regime,
+        period=schedule.period.code,
         as_of=as_of,
         deadline=schedule.deadline,
         cutoff_start=schedule.cutoff_start,
@@ -197,6 +183,28 @@ async def compliance(
         late_agencies=late,
         missing_agencies=missing,
     )
+
+
+async def _evaluate(
+    session: AsyncSession,
+    regime: str,
+    period: str,
+    as_of: datetime,
+    agency: str | None,
+    calendar: WorkingCalendar | None,
+) -> tuple[PeriodSchedule, list[Obligation]]:
+    """The period's schedule and obligations: the regime row, then one row per agency."""
+    _check_aware(as_of)
+    regime_row, parsed = await _regime_and_period(session, regime, period)
+    schedule = regime_schedule(regime_row, parsed, calendar)
+    if not _regime_valid_in(regime_row, parsed):
+        return schedule, []
+    statement = _obligation_rows(regime_row.id, parsed, as_of, agency)
+    rows = (await session.execute(statement)).all()
+    if agency is not None and not rows:
+        # Nothing owed: tell an unknown agency from one the regime does not oblige.
+        await _check_agency(session, agency)
+    return schedule, [_obligation(row, regime_row.code, schedule, as_of) for row in rows]
 
 
 def _check_aware(as_of: datetime) -> None:

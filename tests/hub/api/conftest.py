@@ -18,7 +18,7 @@ from hub.app import create_app
 from hub.db import create_engine, create_session_factory, run_migrations
 from hub.metadata.store import import_catalog
 from hub.settings import Settings
-from tests.conftest import _fresh_database, _postgres
+from tests.conftest import fresh_database, postgres_server
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +26,7 @@ async def catalog_settings(
     database_backend: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Settings]:
     """Settings of a database of its own holding the seed catalog (never written by tests)."""
-    url, name = await _fresh_database(database_backend, tmp_path_factory.mktemp("catalog"))
+    url, name = await fresh_database(database_backend, tmp_path_factory.mktemp("catalog"))
     await asyncio.to_thread(run_migrations, url)
     settings = Settings().with_database(url)
     engine = create_engine(settings)
@@ -36,7 +36,7 @@ async def catalog_settings(
     await engine.dispose()
     yield settings
     if name is not None:
-        await _postgres().drop(name)
+        await postgres_server().drop(name)
 
 
 @pytest.fixture(scope="session")

@@ -99,8 +99,6 @@ async def fresh_database(backend: str, directory: Path) -> tuple[str, str | None
 
 
 # The names a first conftest imported.
-_postgres = postgres_server
-_fresh_database = fresh_database
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

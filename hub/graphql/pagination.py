@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -109,3 +110,23 @@ def build_connection(
         ),
         total_count=total,
     )
+
+
+M = TypeVar("M")
+
+
+async def paginate(
+    kind: str,
+    first: int | None,
+    after: str | None,
+    limits: Limits,
+    fetch: Callable[[str | None, int], Awaitable[tuple[Sequence[M], int]]],
+    convert: Callable[[M], T],
+    key: Callable[[T], str],
+) -> Connection[T]:
+    """A keyset page: `fetch(after_key, limit)` returns up to `limit` items and the total;
+    one extra item is asked for to tell whether a next page exists."""
+    page = page_request(kind, first, after, limits)
+    items, total = await fetch(page.after, page.first + 1)
+    nodes = [convert(item) for item in items]
+    return build_connection(kind, nodes, [key(n) for n in nodes], request=page, total=total)

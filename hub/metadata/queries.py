@@ -15,7 +15,7 @@ from catalog.model import (
 )
 from hub.errors import NotFoundError
 from hub.graphql.node import NodeFetcher
-from hub.graphql.pagination import Connection, build_connection, page_request
+from hub.graphql.pagination import Connection, paginate
 from hub.metadata import areas, codelists, service
 from hub.metadata.types import (
     Agency,
@@ -69,7 +69,6 @@ class MetadataQuery:
         first: First = None,
         after: After = None,
     ) -> Connection[Indicator]:
-        page = page_request("indicator", first, after, info.context.settings.limits)
         criteria = service.IndicatorCriteria(
             search=search,
             group=filter.group if filter else None,
@@ -78,22 +77,31 @@ class MetadataQuery:
             disaggregation=filter.disaggregation if filter else None,
             is_code_provisional=filter.is_code_provisional if filter else None,
         )
-        records, total = await service.list_indicators(
-            criteria, after=page.after, limit=page.first + 1, session=info.context.session
-        )
-        nodes = [Indicator.from_record(r) for r in records]
-        return build_connection(
-            "indicator", nodes, [n.code for n in nodes], request=page, total=total
+        session = info.context.session
+        return await paginate(
+            "indicator",
+            first,
+            after,
+            info.context.settings.limits,
+            lambda key, limit: service.list_indicators(
+                criteria, after=key, limit=limit, session=session
+            ),
+            Indicator.from_record,
+            _code,
         )
 
     @strawberry.field(description="Units of measure ordered by code.")
     async def units(self, info: Info, first: First = None, after: After = None) -> Connection[Unit]:
-        page = page_request("unit", first, after, info.context.settings.limits)
-        units, total = await service.list_units(
-            after=page.after, limit=page.first + 1, session=info.context.session
+        session = info.context.session
+        return await paginate(
+            "unit",
+            first,
+            after,
+            info.context.settings.limits,
+            lambda key, limit: service.list_units(after=key, limit=limit, session=session),
+            Unit.from_model,
+            _code,
         )
-        nodes = [Unit.from_model(u) for u in units]
-        return build_connection("unit", nodes, [n.code for n in nodes], request=page, total=total)
 
     @strawberry.field(description="One unit by code; an unknown code is an error.")
     async def unit(self, info: Info, code: str) -> Unit | None:
@@ -106,13 +114,15 @@ class MetadataQuery:
     async def codelists(
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Codelist]:
-        page = page_request("codelist", first, after, info.context.settings.limits)
-        lists, total = await codelists.list_codelists(
-            after=page.after, limit=page.first + 1, session=info.context.session
-        )
-        nodes = [Codelist.from_model(c) for c in lists]
-        return build_connection(
-            "codelist", nodes, [n.code for n in nodes], request=page, total=total
+        session = info.context.session
+        return await paginate(
+            "codelist",
+            first,
+            after,
+            info.context.settings.limits,
+            lambda key, limit: codelists.list_codelists(after=key, limit=limit, session=session),
+            Codelist.from_model,
+            _code,
         )
 
     @strawberry.field(description="One codelist by code; an unknown code is an error.")
@@ -136,13 +146,17 @@ class MetadataQuery:
         first: First = None,
         after: After = None,
     ) -> Connection[Area]:
-        page = page_request("area", first, after, info.context.settings.limits)
         criteria = service.AreaCriteria(level=level, parent=parent, valid_on=valid_on)
-        found, total = await areas.list_areas(
-            criteria, after=page.after, limit=page.first + 1, session=info.context.session
+        session = info.context.session
+        return await paginate(
+            "area",
+            first,
+            after,
+            info.context.settings.limits,
+            lambda key, limit: areas.list_areas(criteria, after=key, limit=limit, session=session),
+            Area.from_model,
+            _code,
         )
-        nodes = [Area.from_model(a) for a in found]
-        return build_connection("area", nodes, [n.code for n in nodes], request=page, total=total)
 
     @strawberry.field(description="One area by catalog code; an unknown code is an error.")
     async def area(self, info: Info, code: str) -> Area | None:
@@ -160,13 +174,19 @@ class MetadataQuery:
         first: First = None,
         after: After = None,
     ) -> Connection[Agency]:
-        page = page_request("agency", first, after, info.context.settings.limits)
         criteria = service.AgencyCriteria(kind=kind, valid_on=valid_on)
-        found_agencies, total = await areas.list_agencies(
-            criteria, after=page.after, limit=page.first + 1, session=info.context.session
+        session = info.context.session
+        return await paginate(
+            "agency",
+            first,
+            after,
+            info.context.settings.limits,
+            lambda key, limit: areas.list_agencies(
+                criteria, after=key, limit=limit, session=session
+            ),
+            Agency.from_model,
+            _code,
         )
-        nodes = [Agency.from_model(a) for a in found_agencies]
-        return build_connection("agency", nodes, [n.code for n in nodes], request=page, total=total)
 
     @strawberry.field(description="One agency by code; an unknown code is an error.")
     async def agency(self, info: Info, code: str) -> Agency | None:
@@ -179,6 +199,10 @@ class MetadataQuery:
     async def indicator_groups(self, info: Info) -> list[IndicatorGroup]:
         groups = await service.list_groups(session=info.context.session)
         return [IndicatorGroup.from_model(g) for g in groups]
+
+
+def _code(node: Indicator | Unit | Codelist | Area | Agency) -> str:
+    return node.code
 
 
 async def _fetch_indicator(info: Info, code: str) -> Indicator | None:

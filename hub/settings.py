@@ -49,6 +49,8 @@ class Limits:
     max_query_aliases: int = 30
     max_body_bytes: int = 32 * 1024 * 1024
     max_observations_per_report: int = 200_000
+    sparql_timeout_s: int = 10  # a SPARQL query answers within this or gets a 503
+    sparql_max_rows: int = 10_000  # result rows (or triples) a SPARQL answer holds at most
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ class Settings:
             max_observations_per_report=_int(
                 env, "HUB_MAX_OBSERVATIONS_PER_REPORT", base_limits.max_observations_per_report
             ),
+            sparql_timeout_s=_int(env, "HUB_SPARQL_TIMEOUT_S", base_limits.sparql_timeout_s),
+            sparql_max_rows=_int(env, "HUB_SPARQL_MAX_ROWS", base_limits.sparql_max_rows),
         )
         if limits.default_page_size > limits.max_page_size:
             raise SettingsError("HUB_DEFAULT_PAGE_SIZE must not exceed HUB_MAX_PAGE_SIZE")

@@ -1,0 +1,1 @@
+"""SDMX: the regime dataflows' structure (`structure`), SDMX REST 2.1 routes and formats."""

@@ -6,7 +6,7 @@ import base64
 import binascii
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
 
@@ -36,7 +36,9 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]] = strawberry.field(description="The items of this page.")
     page_info: PageInfo = strawberry.field(description="Position of the page in the list.")
-    total_count: int = strawberry.field(description="Number of items in the whole list.")
+    total_count: int = strawberry.field(
+        description="Number of items in the whole list (counted only when selected)."
+    )
 
 
 def encode_cursor(kind: str, key: str) -> str:
@@ -130,3 +132,17 @@ async def paginate(
     items, total = await fetch(page.after, page.first + 1)
     nodes = [convert(item) for item in items]
     return build_connection(kind, nodes, [key(n) for n in nodes], request=page, total=total)
+
+
+def selects_total(info: Any) -> bool:
+    """Whether the query asks for `totalCount` of the connection being resolved (counting can
+    cost more than the page itself on a large table, so it is only done when asked)."""
+    for field in info.selected_fields:
+        for selection in getattr(field, "selections", ()):
+            if getattr(selection, "name", None) == "totalCount":
+                return True
+            # Fragments (`... on ObservationConnection { totalCount }`) hold selections too.
+            for inner in getattr(selection, "selections", ()) or ():
+                if getattr(inner, "name", None) == "totalCount":
+                    return True
+    return False

@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 
 from catalog.model import Frequency
-from hub.graphql.pagination import Connection, build_connection, page_request
+from hub.graphql.pagination import Connection, build_connection, page_request, selects_total
 from hub.metadata.types import Info
 from hub.observations import service
 from hub.observations.models import StatusFlag
@@ -77,7 +77,11 @@ class ObservationQuery:
             as_of=as_of,
         )
         rows, total = await service.list_observations(
-            criteria, after=page.after, limit=page.first + 1, session=info.context.session
+            criteria,
+            after=page.after,
+            limit=page.first + 1,
+            session=info.context.session,
+            with_total=selects_total(info),
         )
         nodes = [Observation.from_row(row) for row in rows]
         return build_connection(

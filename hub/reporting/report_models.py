@@ -94,6 +94,15 @@ class ReportVersion(Base):
     created_count: Mapped[int] = mapped_column(default=0)
     revised_count: Mapped[int] = mapped_column(default=0)
     unchanged_count: Mapped[int] = mapped_column(default=0)
+    # A signed submission (`hub.access.signatures`): the detached signature (base64), the
+    # fingerprint of the agency key and its algorithm, the hex SHA-256 of the canonical
+    # content, and that canonical content itself (RFC 8785 JSON), so `verifyReport` can check
+    # it again byte for byte. All null when unsigned.
+    signature: Mapped[str | None] = mapped_column(sa.Text)
+    signature_key_id: Mapped[str | None] = mapped_column(sa.String(64))
+    signature_algorithm: Mapped[str | None] = mapped_column(sa.String(16))
+    content_digest: Mapped[str | None] = mapped_column(sa.String(64))
+    signed_content: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (

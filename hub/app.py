@@ -14,11 +14,13 @@ from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from hub.access.authentication import Authentication, principal_of
 from hub.db import create_engine, create_session_factory
 from hub.graphql.context import Context, create_request_session_factory
 from hub.graphql.schema import build_schema
 from hub.http_limits import BodySizeLimit
 from hub.linked.routes import linked_data_routes
+from hub.linked.sparql import sparql_routes
 from hub.settings import Settings
 
 
@@ -35,6 +37,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             settings=self.settings,
             session_factory=self.app_state.request_session_factory,  # type: ignore[attr-defined]
             request=request if isinstance(request, Request) else None,
+            principal=principal_of(request.scope),
         )
 
     def encode_json(self, data: object) -> bytes:
@@ -69,7 +72,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/", home, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *linked_data_routes(),
+            *sparql_routes(),
         ]
+    )
+    app.add_middleware(
+        Authentication,
+        session_factory=app.state.session_factory,
+        requests_per_minute=settings.limits.requests_per_minute,
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes)
     return app

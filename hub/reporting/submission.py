@@ -23,6 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalog.model import Agency, Regime
 from catalog.periods import Period, PeriodError, WorkingCalendar, deadline, parse_period
 from hub.access.audit import record_event
+from hub.access.signatures import (
+    DetachedSignature,
+    SignaturePolicy,
+    keep_signature,
+    verify_submission,
+)
 from hub.db import utcnow
 from hub.errors import InvalidInputError
 from hub.metadata import models as m
@@ -98,6 +104,8 @@ async def submit_report(
     token_id: int | None = None,
     calendar: WorkingCalendar | None = None,
     limits: Limits | None = None,
+    signature: DetachedSignature | None = None,
+    signature_policy: SignaturePolicy = SignaturePolicy.REGIME,
 ) -> SubmissionOutcome:
     """Validate `draft` and, unless `validate_only` or a problem is found, store it.
 
@@ -109,6 +117,8 @@ async def submit_report(
     `idempotency_key`: a key already stored returns that first result and writes nothing; a
     key stored for another report is a problem (`IDEMPOTENCY_KEY_REUSED`). Raises
     `InvalidInputError` for a bad actor, key or `now`. Never commits.
+    `signature`/`signature_policy`: see `hub.access.signatures.verify_submission`; a signature
+    problem is one more problem (path `signature`), and a verified one is kept with the version.
     """
     now = now or utcnow()
     check_aware(now, "now")
@@ -134,8 +144,17 @@ async def submit_report(
         max_observations=(limits or Limits()).max_observations_per_report,
     )
     result = validate_submission(draft, context)
-    if result.problems:
-        return SubmissionOutcome(problems=result.problems)
+    signature_problem, signed = await verify_submission(
+        draft,
+        signature,
+        session=session,
+        catalog=snapshot.catalog,
+        policy=signature_policy,
+        now=now,
+    )
+    if result.problems or signature_problem:
+        extra = (signature_problem,) if signature_problem else ()
+        return SubmissionOutcome(problems=(*result.problems, *extra))
     if validate_only:
         return SubmissionOutcome(observation_count=len(result.observations))
     # One savepoint around the writes: a submission that turns out to be a replay after all
@@ -158,6 +177,9 @@ async def submit_report(
     if outcome.replayed or outcome.problems:
         await savepoint.rollback()
     else:
+        if signed is not None and outcome.version is not None:
+            keep_signature(outcome.version, signed)
+            await session.flush()
         await savepoint.commit()
     return outcome
 

@@ -29,6 +29,7 @@ from catalog.periods import (
     period_containing,
 )
 from hub.access.audit import record_event
+from hub.access.signatures import SignaturePolicy
 from hub.db import utcnow
 from hub.demo_figures import PROVINCES, SEED, DemoValue, demo_values
 from hub.errors import InvalidInputError
@@ -137,6 +138,8 @@ async def _play(
                 actor=DEMO_ACTOR,
                 idempotency_key=f"demo:{regime.code}/{agency}/{period.code}/v{step.version}",
                 now=step.at,
+                # Demo data is unsigned by design: no agency holds a key in a demo hub.
+                signature_policy=SignaturePolicy.NEVER,
             )
             if outcome.problems:
                 shown = "; ".join(f"{p.path}: {p.message}" for p in outcome.problems[:5])

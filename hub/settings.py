@@ -63,6 +63,8 @@ class Settings:
     port: int = 8000
     introspection: bool = True
     debug: bool = False
+    # Every submitted report must carry a valid signature, whatever its regime says.
+    require_signatures: bool = False
     limits: Limits = field(default_factory=Limits)
 
     @classmethod
@@ -93,6 +95,9 @@ class Settings:
             port=_int(env, "HUB_PORT", defaults.port),
             introspection=_bool(env, "HUB_INTROSPECTION", defaults.introspection),
             debug=_bool(env, "HUB_DEBUG", defaults.debug),
+            require_signatures=_bool(
+                env, "HUB_REQUIRE_SIGNATURES", defaults.require_signatures
+            ),
             limits=limits,
         )
 

@@ -13,7 +13,8 @@ within `HUB_SPARQL_TIMEOUT_S` gets a 503. rdflib cannot interrupt a running quer
 that timed out keeps running in its worker thread until it ends; at most `MAX_RUNNING`
 queries run at once (timed-out ones included), and a query beyond that gets a 503 at once,
 so runaway queries cannot pile up. Reading results stops at the row limit, which bounds the
-work of queries rdflib evaluates lazily (no ORDER BY, no aggregates).
+work of SELECTs rdflib evaluates lazily (no ORDER BY, no aggregates); ORDER BY, aggregates
+and CONSTRUCT are evaluated whole before the cut, so the timeout is their only bound.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import csv
 import io
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -115,14 +116,25 @@ async def test_malformed_query_reports_the_parsers_position(client: httpx.AsyncC
     assert "col:" in response.text or "char" in response.text
 
 
-@pytest.fixture
-async def limited(catalog_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    limits = replace(catalog_settings.limits, sparql_max_rows=3, sparql_timeout_s=1)
-    app = create_app(replace(catalog_settings, limits=limits))
+@asynccontextmanager
+async def hub_with(settings: Settings, **limits: int) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(replace(settings, limits=replace(settings.limits, **limits)))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
         yield client
     await app.state.engine.dispose()
+
+
+@pytest.fixture
+async def limited(catalog_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with hub_with(catalog_settings, sparql_max_rows=3, sparql_timeout_s=60) as client:
+        yield client
+
+
+@pytest.fixture
+async def impatient(catalog_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with hub_with(catalog_settings, sparql_timeout_s=1) as client:
+        yield client
 
 
 async def test_result_limit_cuts_and_says_so(limited: httpx.AsyncClient) -> None:
@@ -140,7 +152,7 @@ async def test_result_limit_cuts_and_says_so(limited: httpx.AsyncClient) -> None
 
 
 async def test_a_slow_query_times_out_with_503(
-    limited: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    impatient: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real = sparql.evaluate
 
@@ -150,7 +162,7 @@ async def test_a_slow_query_times_out_with_503(
 
     monkeypatch.setattr(sparql, "evaluate", slow)
 
-    response = await limited.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+    response = await impatient.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
 
     assert response.status_code == 503
     assert "HUB_SPARQL_TIMEOUT_S" in response.text

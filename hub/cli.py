@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from hub.access.token_cli import token_app
 from hub.settings import Settings
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ demo_app = typer.Typer(help="Demo data, clearly labelled as demo.", no_args_is_h
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(schema_app, name="schema")
 app.add_typer(demo_app, name="demo")
+app.add_typer(token_app, name="token")
 
 console = Console()
 err = Console(stderr=True)

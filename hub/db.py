@@ -182,9 +182,10 @@ def create_engine(settings: Settings, **options: Any) -> AsyncEngine:
     if url.get_backend_name() == "postgresql":
         options.setdefault("pool_pre_ping", True)
         connect_args = options.setdefault("connect_args", {})
-        connect_args.setdefault("server_settings", {}).setdefault(
-            "application_name", "reporting-hub"
-        )
+        server_settings = connect_args.setdefault("server_settings", {})
+        server_settings.setdefault("application_name", "reporting-hub")
+        # A runaway statement is cancelled by the server instead of holding a connection.
+        server_settings.setdefault("statement_timeout", str(settings.limits.statement_timeout_ms))
         return _create_async_engine(url, **options)
 
     path = _sqlite_file(url)

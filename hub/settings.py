@@ -51,6 +51,10 @@ class Limits:
     max_observations_per_report: int = 200_000
     sparql_timeout_s: int = 10  # a SPARQL query answers within this or gets a 503
     sparql_max_rows: int = 10_000  # result rows (or triples) a SPARQL answer holds at most
+    # Per token, or per client address for anonymous callers, per worker process.
+    requests_per_minute: int = 600
+    # PostgreSQL `statement_timeout`; SQLite has none (its busy timeout is fixed in hub.db).
+    statement_timeout_ms: int = 30_000
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,12 @@ class Settings:
             ),
             sparql_timeout_s=_int(env, "HUB_SPARQL_TIMEOUT_S", base_limits.sparql_timeout_s),
             sparql_max_rows=_int(env, "HUB_SPARQL_MAX_ROWS", base_limits.sparql_max_rows),
+            requests_per_minute=_int(
+                env, "HUB_REQUESTS_PER_MINUTE", base_limits.requests_per_minute
+            ),
+            statement_timeout_ms=_int(
+                env, "HUB_STATEMENT_TIMEOUT_MS", base_limits.statement_timeout_ms
+            ),
         )
         if limits.default_page_size > limits.max_page_size:
             raise SettingsError("HUB_DEFAULT_PAGE_SIZE must not exceed HUB_MAX_PAGE_SIZE")

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from strawberry.dataloader import DataLoader
 
+from hub.access.principals import Principal, anonymous
 from hub.settings import Settings
 
 K = TypeVar("K", bound=Hashable)
@@ -69,6 +70,7 @@ class Context:
     settings: Settings
     session_factory: async_sessionmaker[AsyncSession]
     request: Request | None = None
+    principal: Principal = field(default_factory=anonymous)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     _session: AsyncSession | None = None
     # Any: loaders of many key and value types share one cache, keyed by their batch function.
@@ -76,13 +78,8 @@ class Context:
 
     @property
     def actor(self) -> str:
-        """Who is acting, for the audit log and the report workflow.
-
-        Until tokens exist (the access issue), requests are anonymous and named by their
-        client address, so the log still tells connections apart.
-        """
-        client = self.request.client if self.request is not None else None
-        return f"anonymous@{client.host}" if client else "anonymous"
+        """Who is acting, for the audit log: `token:<id>:<name>`, or `anonymous@<address>`."""
+        return self.principal.actor
 
     @property
     def session(self) -> AsyncSession:

@@ -19,6 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from hub.access.queries import AccessQuery
 from hub.errors import NotFoundError
 from hub.graphql.context import Context
 from hub.graphql.errors import ErrorContract
@@ -47,7 +48,9 @@ class NodeQuery:
         return found
 
 
-Query = merge_types("Query", (MetadataQuery, ReportingQuery, ObservationQuery, NodeQuery))
+Query = merge_types(
+    "Query", (MetadataQuery, ReportingQuery, ObservationQuery, NodeQuery, AccessQuery)
+)
 Mutation = merge_types("Mutation", (ReportingMutation,))
 
 

@@ -21,6 +21,7 @@ from hub.graphql.schema import build_schema
 from hub.http_limits import BodySizeLimit
 from hub.linked.routes import linked_data_routes
 from hub.linked.sparql import sparql_routes
+from hub.sdmx.routes import sdmx_routes
 from hub.settings import Settings
 
 
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/", home, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *linked_data_routes(),
+            *sdmx_routes(),
             *sparql_routes(),
         ]
     )

@@ -22,7 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.model import Agency, Regime
 from catalog.periods import Period, PeriodError, WorkingCalendar, deadline, parse_period
+from hub.access import rules
 from hub.access.audit import record_event
+from hub.access.principals import LOCAL_OPERATOR, Principal
 from hub.access.signatures import (
     DetachedSignature,
     SignaturePolicy,
@@ -106,6 +108,7 @@ async def submit_report(
     limits: Limits | None = None,
     signature: DetachedSignature | None = None,
     signature_policy: SignaturePolicy = SignaturePolicy.REGIME,
+    principal: Principal = LOCAL_OPERATOR,
 ) -> SubmissionOutcome:
     """Validate `draft` and, unless `validate_only` or a problem is found, store it.
 
@@ -119,10 +122,13 @@ async def submit_report(
     `InvalidInputError` for a bad actor, key or `now`. Never commits.
     `signature`/`signature_policy`: see `hub.access.signatures.verify_submission`; a signature
     problem is one more problem (path `signature`), and a verified one is kept with the version.
+    `principal`: who submits (`hub.access.rules`; raises `AccessDenied`); the default is the
+    local operator (CLI), who may submit for any agency.
     """
     now = now or utcnow()
     check_aware(now, "now")
     check_actor(actor)
+    rules.check_submit(principal, draft.agency)
     if idempotency_key is not None and not 0 < len(idempotency_key) <= IDEMPOTENCY_KEY_LENGTH:
         raise InvalidInputError(
             f"an idempotency key has 1..{IDEMPOTENCY_KEY_LENGTH} characters",
@@ -152,9 +158,10 @@ async def submit_report(
         policy=signature_policy,
         now=now,
     )
-    if result.problems or signature_problem:
+    refused = rules.responsibility_problems(principal, snapshot.catalog, draft, result)
+    if result.problems or signature_problem or refused:
         extra = (signature_problem,) if signature_problem else ()
-        return SubmissionOutcome(problems=(*result.problems, *extra))
+        return SubmissionOutcome(problems=(*result.problems, *refused, *extra))
     if validate_only:
         return SubmissionOutcome(observation_count=len(result.observations))
     # One savepoint around the writes: a submission that turns out to be a replay after all

@@ -301,14 +301,20 @@ async def register_key(
     return key
 
 
+async def find_key(*, session: AsyncSession, key_id: str) -> AgencyKey:
+    """The key of fingerprint `key_id`; `NotFoundError` (field `keyId`) when none."""
+    key = await session.scalar(sa.select(AgencyKey).where(AgencyKey.fingerprint == key_id))
+    if key is None:
+        raise NotFoundError("agency key", key_id, field="keyId")
+    return key
+
+
 async def revoke_key(
     *, session: AsyncSession, key_id: str, actor: str, now: datetime | None = None
 ) -> AgencyKey:
     """Revoke a key from `now` on: later signatures with it are refused. Never commits."""
     now = now or utcnow()
-    key = await session.scalar(sa.select(AgencyKey).where(AgencyKey.fingerprint == key_id))
-    if key is None:
-        raise NotFoundError("agency key", key_id, field="keyId")
+    key = await find_key(session=session, key_id=key_id)
     if key.revoked_at is None:
         key.revoked_at = now
         key.revoked_by = actor

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from hub.access.signature_inputs import SignatureInput
 from hub.errors import InvalidInputError
 from hub.graphql.node import parse_global_id
 from hub.metadata.crosswalks import CrosswalkEntry, CrosswalkKind
@@ -59,6 +60,11 @@ class SubmitReportInput:
         default=None,
         description="A key of the client's; a retry with the same key returns the first "
         "result and writes nothing.",
+    )
+    signature: SignatureInput | None = strawberry.field(
+        default=None,
+        description="Detached signature of the report's canonical content; required when the "
+        "regime or the deployment requires signatures.",
     )
 
     def to_draft(self) -> SubmissionDraft:

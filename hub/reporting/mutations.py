@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import strawberry
 
+from hub.access.signatures import SignaturePolicy
 from hub.errors import HubError
 from hub.metadata import crosswalks
 from hub.metadata.types import Info
@@ -76,6 +77,10 @@ class ReportingMutation:
                 validate_only=input.validate_only,
                 idempotency_key=input.idempotency_key,
                 limits=info.context.settings.limits,
+                signature=input.signature.to_signature() if input.signature else None,
+                signature_policy=SignaturePolicy.ALWAYS
+                if info.context.settings.require_signatures
+                else SignaturePolicy.REGIME,
             )
         except HubError as error:
             await session.rollback()

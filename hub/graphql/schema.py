@@ -20,11 +20,13 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from hub.access.queries import AccessQuery
+from hub.access.signature_api import SignatureMutation, SignatureQuery
 from hub.errors import NotFoundError
 from hub.graphql.context import Context
 from hub.graphql.errors import ErrorContract
 from hub.graphql.node import Node, NodeFetchers, parse_global_id
 from hub.graphql.scalars import SCALAR_MAP
+from hub.metadata.curation_mutations import CurationMutation, CurationQuery
 from hub.metadata.queries import NODE_FETCHERS as METADATA_NODES
 from hub.metadata.queries import MetadataQuery
 from hub.observations.queries import ObservationQuery
@@ -49,9 +51,18 @@ class NodeQuery:
 
 
 Query = merge_types(
-    "Query", (MetadataQuery, ReportingQuery, ObservationQuery, NodeQuery, AccessQuery)
+    "Query",
+    (
+        MetadataQuery,
+        ReportingQuery,
+        ObservationQuery,
+        NodeQuery,
+        AccessQuery,
+        SignatureQuery,
+        CurationQuery,
+    ),
 )
-Mutation = merge_types("Mutation", (ReportingMutation,))
+Mutation = merge_types("Mutation", (ReportingMutation, SignatureMutation, CurationMutation))
 
 
 class HubSchema(strawberry.Schema):

@@ -21,6 +21,7 @@ from hub.graphql.schema import build_schema
 from hub.http_limits import BodySizeLimit
 from hub.linked.routes import linked_data_routes
 from hub.linked.sparql import sparql_routes
+from hub.observations.export import export_observations_csv
 from hub.sdmx.routes import sdmx_routes
 from hub.settings import Settings
 
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *linked_data_routes(),
             *sdmx_routes(),
             *sparql_routes(),
+            Route("/export/observations.csv", export_observations_csv, methods=["GET"]),
         ]
     )
     app.add_middleware(

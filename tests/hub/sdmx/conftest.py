@@ -3,7 +3,7 @@
 The data: the hand-made catalog of the submission tests and three accepted reports of
 regime BC-M (P01 for 2025-M02 and 2025-M03, P02 for 2025-M03), with totals, a
 disaggregation, an indicator without one, a converted unit and an estimated value. The
-server runs in a thread of its own and is stopped at the end of the module's tests.
+server runs in a thread of its own and is stopped at the end of the run.
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 async def hub_settings(
     database_backend: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Settings]:
@@ -143,9 +143,9 @@ async def hub_settings(
         await postgres_server().drop(name)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def running_hub(hub_settings: Settings) -> Iterator[RunningHub]:
-    """The hub served by uvicorn in a thread on 127.0.0.1; stopped after the module."""
+    """The hub served by uvicorn in a thread on 127.0.0.1; stopped at the end of the run."""
     port = _free_port()
     config = uvicorn.Config(
         create_app(hub_settings), host="127.0.0.1", port=port, log_level="warning"

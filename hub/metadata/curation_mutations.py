@@ -18,13 +18,16 @@ import strawberry
 
 from catalog import model
 from hub.access.models import Role
-from hub.errors import HubError, InvalidInputError, PermissionDeniedError
+from hub.access.rules import require_role
+from hub.errors import HubError, InvalidInputError
 from hub.metadata import curation, curation_impact
 from hub.metadata.curation import CatalogInvalidError, ContentInvalidError, VersionRecord
 from hub.metadata.types import Info
 from hub.metadata.version_models import CatalogVersion as CatalogVersionRow
 from hub.metadata.version_models import CatalogVersionStatus, EntityKind
 from hub.reporting.mutations import InputError
+
+CURATORS = (Role.CURATOR, Role.ADMIN)
 
 strawberry.enum(EntityKind, description="A kind of catalog entity.")
 strawberry.enum(
@@ -176,11 +179,7 @@ def _errors(error: HubError) -> list[InputError]:
 
 
 def _require_curator(info: Info) -> None:
-    principal = info.context.principal
-    if not principal.has_role(Role.CURATOR, Role.ADMIN):
-        raise PermissionDeniedError(
-            f"{principal.description} may not edit the catalog: a curator token is needed"
-        )
+    require_role(info.context.principal, CURATORS, "edit the catalog", "catalog")
 
 
 async def _run(

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from catalog.model import Catalog
     from catalog.validation import Issue
     from hub.metadata.store import ImportSummary
+    from hub.reporting.bulk import CsvDraft
 
 app = typer.Typer(
     help="reporting-hub: the data hub of the national reporting system.", no_args_is_help=True
@@ -218,6 +219,14 @@ def load(
     actor: Annotated[
         str | None, typer.Option(help="Who submits, for the audit log (default cli:<user>).")
     ] = None,
+    file_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="csv (the columns below) or sdmx-csv (SDMX-CSV 1.0 of the regime's dataflow, "
+            "as /sdmx/2.1/data writes it).",
+        ),
+    ] = "csv",
 ) -> None:
     """Submit a report from a CSV file: one observation a row, checked by the same validator
     and stored in one transaction, like submitReport. A file with any problem writes nothing
@@ -238,9 +247,12 @@ def load(
 
     from hub.db import create_engine, create_session_factory
     from hub.errors import HubError
-    from hub.reporting.bulk import CsvDraft, CsvFormatError, LoadResult, load_csv, read_csv
+    from hub.reporting.bulk import CsvFormatError, LoadResult, load_csv, read_csv
 
     shown = 50
+    if file_format not in ("csv", "sdmx-csv"):
+        err.print(f"--format {file_format!r}: expected csv or sdmx-csv")
+        raise typer.Exit(2)
     try:
         who = actor or f"cli:{getpass.getuser()}"
     except (KeyError, OSError):  # no user name in some containers
@@ -255,14 +267,18 @@ def load(
             console=err,
         ) as progress:
             task = progress.add_task(file.name, total=lines)
-            parsed = read_csv(
-                data,
-                regime=regime,
-                period=period,
-                agency=agency,
-                system=system,
-                on_rows=lambda count: progress.advance(task, count),
-            )
+            if file_format == "sdmx-csv":
+                parsed = asyncio.run(_read_sdmx_csv(data, regime, period, agency, system))
+                progress.advance(task, lines)
+            else:
+                parsed = read_csv(
+                    data,
+                    regime=regime,
+                    period=period,
+                    agency=agency,
+                    system=system,
+                    on_rows=lambda count: progress.advance(task, count),
+                )
     except CsvFormatError as error:
         for problem in error.problems[:shown]:
             err.print(str(problem), markup=False, highlight=False)
@@ -341,6 +357,30 @@ async def _import(catalog: Catalog) -> ImportSummary:
             return summary
     finally:
         await engine.dispose()
+
+
+async def _read_sdmx_csv(
+    data: bytes, regime: str, period: str, agency: str, system: str | None
+) -> CsvDraft:
+    """An SDMX-CSV file read against the stored catalog's dataflow of `regime`."""
+    from hub.db import create_engine, create_session_factory
+    from hub.errors import NotFoundError
+    from hub.metadata.store import load_catalog
+    from hub.reporting.bulk import CsvFormatError, CsvProblem
+    from hub.sdmx.csv_import import read_sdmx_csv
+
+    engine = create_engine(Settings.from_env())
+    try:
+        async with create_session_factory(engine)() as session:
+            catalog = await load_catalog(session=session)
+    finally:
+        await engine.dispose()
+    try:
+        return read_sdmx_csv(
+            data, catalog, regime=regime, period=period, agency=agency, system=system
+        )
+    except NotFoundError as error:  # no such regime, or one without data tables
+        raise CsvFormatError([CsvProblem(None, "regime", "NO_DATAFLOW", error.message)]) from None
 
 
 async def _load() -> Catalog:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from typer.testing import CliRunner
 
+from hub.cli import app
 from hub.observations.records import ObservationCriteria
 from hub.observations.service import list_observations
 from hub.reporting.bulk import CsvFormatError, load_csv
+from hub.reporting.report_models import Report
 from hub.sdmx.csv_import import read_sdmx_csv
 from tests.hub.reporting.catalog_fixture import NOW, PROVINCE, REGIME, store_catalog
 from tests.hub.sdmx.conftest import EXPECTED, RunningHub
@@ -100,3 +106,42 @@ async def test_a_file_that_is_not_the_flow_s_sdmx_csv_is_refused(
         read_sdmx_csv(text.encode(), catalog, regime=REGIME, period="2025-M03", agency=PROVINCE)
     problem = raised.value.problems[0]
     assert (problem.row, problem.field, problem.code) == (row, field, code)
+
+
+@pytest.fixture
+async def stored_catalog(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[None]:
+    async with session_factory() as session:
+        await store_catalog(session)
+        await session.commit()
+    yield
+    async with session_factory() as session:  # let the tables be emptied (report <-> version)
+        await session.execute(sa.update(Report).values(current_version_id=None))
+        await session.commit()
+
+
+def test_hub_load_reads_sdmx_csv(
+    database_url: str,
+    stored_catalog: None,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    running_hub: RunningHub,
+) -> None:
+    monkeypatch.setenv("HUB_DATABASE_URL", database_url)
+    response = httpx.get(
+        f"{running_hub.sdmx}/data/{REGIME}/M..P01..?startPeriod=2025-M03&endPeriod=2025-M03",
+        headers={"Accept": CSV},
+    )
+    path = tmp_path / "report.csv"
+    path.write_bytes(response.content)
+    arguments = ["load", str(path), "--regime", REGIME, "--period", "2025-M03"]
+    arguments += ["--agency", PROVINCE, "--format", "sdmx-csv"]
+
+    result = CliRunner().invoke(app, arguments)
+    wrong = CliRunner().invoke(app, [*arguments[:-1], "xlsx"])
+
+    output = " ".join(result.output.split())
+    assert result.exit_code == 0, output
+    assert "stored: BC-M/UBND-01/2025-M03 version 1, 5 observations" in output
+    assert wrong.exit_code == 2 and "expected csv or sdmx-csv" in wrong.output

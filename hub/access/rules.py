@@ -17,6 +17,7 @@ Rules (README, "Security model"):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,9 +30,15 @@ from hub.errors import PermissionDeniedError
 from hub.metadata import models as m
 from hub.reporting.models import Regime
 from hub.reporting.problems import Problem, ProblemCode
-from hub.reporting.validation import SubmissionDraft, ValidationResult
+
+if TYPE_CHECKING:  # hub.reporting.validation imports hub.metadata.crosswalks, which checks here
+    from hub.reporting.validation import SubmissionDraft, ValidationResult
 
 ACCESS_PROBLEMS = (ProblemCode.AREA_OUTSIDE_JURISDICTION, ProblemCode.INDICATOR_NOT_RESPONSIBLE)
+
+CROSSWALK_ROLES = (Role.ADMIN, Role.REPORTER)
+TOKEN_ROLES = (Role.ADMIN,)
+CATALOG_ROLES = (Role.CURATOR, Role.ADMIN)
 
 
 class AccessDenied(PermissionDeniedError):
@@ -155,3 +162,20 @@ async def record_refused_problems(
         },
     )
     return True
+
+
+async def abandon(session: AsyncSession, error: Exception) -> None:
+    """The failure path of a write: roll back, then audit a refusal in its own commit."""
+    await session.rollback()
+    if isinstance(error, AccessDenied):
+        await record_refusal(error, session=session)
+        await session.commit()
+
+
+async def abandon_problems(
+    session: AsyncSession, principal: Principal, target: str, problems: Iterable[Problem]
+) -> None:
+    """The failure path of a submission with problems: roll back, audit access problems."""
+    await session.rollback()
+    if await record_refused_problems(principal, target, problems, session=session):
+        await session.commit()

@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalog.model import CODE_PATTERN
+from hub.access import rules
 from hub.access.audit import record_event
+from hub.access.principals import LOCAL_OPERATOR, Principal
 from hub.db import CODE_LENGTH, Base, UTCDateTime, enum_type, utcnow
 from hub.errors import HubError, InvalidInputError
 from hub.metadata import models as m
@@ -223,14 +225,17 @@ async def register_crosswalk(
     session: AsyncSession,
     actor: str,
     token_id: int | None = None,
+    principal: Principal = LOCAL_OPERATOR,
 ) -> RegisterOutcome:
     """Register `system`'s local codes of `kind` as meaning the given shared codes.
 
     Every shared code must exist in the catalog (`UnknownSharedCodeError`); a local code
     already mapped to another shared code, or given twice with different ones, raises
     `CrosswalkConflictError`; the same mapping again changes nothing. Raises before writing
-    anything; the caller commits. Audited as `crosswalk.register`.
+    anything; the caller commits. Audited as `crosswalk.register`. `principal` must be an
+    admin or a reporter (`hub.access.rules`), else `AccessDenied`.
     """
+    rules.require_role(principal, rules.CROSSWALK_ROLES, "register crosswalks", system)
     if not CODE_PATTERN.match(system):
         raise InvalidInputError(f"{system!r} is not a valid system code", field="system")
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import strawberry
 
+from hub.access import rules
 from hub.access.signatures import SignaturePolicy
 from hub.errors import HubError
 from hub.metadata import crosswalks
@@ -77,13 +78,15 @@ class ReportingMutation:
                 validate_only=input.validate_only,
                 idempotency_key=input.idempotency_key,
                 limits=info.context.settings.limits,
+                principal=info.context.principal,
+                token_id=info.context.principal.token_id,
                 signature=input.signature.to_signature() if input.signature else None,
                 signature_policy=SignaturePolicy.ALWAYS
                 if info.context.settings.require_signatures
                 else SignaturePolicy.REGIME,
             )
         except HubError as error:
-            await session.rollback()
+            await rules.abandon(session, error)
             return SubmitReportPayload(
                 errors=[_error(error)],
                 report=None,
@@ -96,7 +99,9 @@ class ReportingMutation:
                 unchanged=0,
             )
         if outcome.problems or outcome.report is None:
-            await session.rollback()
+            await rules.abandon_problems(
+                session, info.context.principal, input.agency, outcome.problems
+            )
         else:
             await session.commit()
         report = await _report(info, outcome.report.id) if outcome.report else None
@@ -148,9 +153,11 @@ class ReportingMutation:
                 input.to_entries(),
                 session=session,
                 actor=info.context.actor,
+                token_id=info.context.principal.token_id,
+                principal=info.context.principal,
             )
         except HubError as error:
-            await session.rollback()
+            await rules.abandon(session, error)
             return RegisterCrosswalkPayload(errors=[_error(error)], created=0, unchanged=0)
         await session.commit()
         return RegisterCrosswalkPayload(
@@ -160,18 +167,29 @@ class ReportingMutation:
 
 async def _review(info: Info, input: ReviewReportInput, *, accept: bool) -> ReviewReportPayload:
     session = info.context.session
+    principal = info.context.principal
     try:
         ref = input.to_ref()
         if accept:
             outcome = await workflow.accept_report(
-                ref, session=session, actor=info.context.actor, comment=input.comment
+                ref,
+                session=session,
+                actor=principal.actor,
+                comment=input.comment,
+                token_id=principal.token_id,
+                principal=principal,
             )
         else:
             outcome = await workflow.return_report(
-                ref, session=session, actor=info.context.actor, comment=input.comment or ""
+                ref,
+                session=session,
+                actor=principal.actor,
+                comment=input.comment or "",
+                token_id=principal.token_id,
+                principal=principal,
             )
     except HubError as error:
-        await session.rollback()
+        await rules.abandon(session, error)
         return ReviewReportPayload(errors=[_error(error)], report=None)
     await session.commit()
     return ReviewReportPayload(errors=[], report=await _report(info, outcome.report.id))

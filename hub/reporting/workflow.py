@@ -15,7 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.periods import PeriodError, parse_period
+from hub.access import rules
 from hub.access.audit import record_event
+from hub.access.principals import LOCAL_OPERATOR, Principal
 from hub.db import utcnow
 from hub.errors import HubError, InvalidInputError, NotFoundError
 from hub.metadata import models as m
@@ -59,11 +61,13 @@ async def accept_report(
     comment: str | None = None,
     now: datetime | None = None,
     token_id: int | None = None,
+    principal: Principal = LOCAL_OPERATOR,
 ) -> ReviewOutcome:
     """Accept the report's current version: its revisions become the public values.
 
     Raises `NotFoundError` for an unknown report, `InvalidTransitionError` unless the report
-    is submitted or resubmitted. Audited as `report.accept`. Never commits.
+    is submitted or resubmitted, `AccessDenied` unless `principal` reviews for the regime's
+    recipient (`hub.access.rules`). Audited as `report.accept`. Never commits.
     """
     return await _review(
         report,
@@ -72,6 +76,7 @@ async def accept_report(
         comment=comment,
         now=now,
         token_id=token_id,
+        principal=principal,
         accept=True,
     )
 
@@ -84,6 +89,7 @@ async def return_report(
     comment: str,
     now: datetime | None = None,
     token_id: int | None = None,
+    principal: Principal = LOCAL_OPERATOR,
 ) -> ReviewOutcome:
     """Return the report's current version to its agency, saying why in `comment` (required).
 
@@ -101,6 +107,7 @@ async def return_report(
         comment=comment,
         now=now,
         token_id=token_id,
+        principal=principal,
         accept=False,
     )
 
@@ -151,6 +158,7 @@ async def _review(
     comment: str | None,
     now: datetime | None,
     token_id: int | None,
+    principal: Principal,
     accept: bool,
 ) -> ReviewOutcome:
     now = now or utcnow()
@@ -161,6 +169,7 @@ async def _review(
             f"a review comment has at most {MAX_COMMENT_LENGTH} characters", field="comment"
         )
     report, code = await _find(session, ref)
+    await rules.check_review(principal, report.regime_id, code, session=session)
     step = "accept" if accept else "return"
     if report.status not in _REVIEWABLE or report.current_version_id is None:
         raise InvalidTransitionError(

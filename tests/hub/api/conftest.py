@@ -76,10 +76,15 @@ def counting_statements(app: Starlette) -> Iterator[StatementCounter]:
 
 
 async def graphql(
-    client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None
+    client: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """POST a GraphQL document; the transport must never fail with a 5xx."""
-    response = await client.post("/graphql", json={"query": query, "variables": variables or {}})
+    """POST a GraphQL document (with `headers`, e.g. a bearer token); never a 5xx."""
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+    )
     assert response.status_code < 500, response.text
     body: dict[str, Any] = response.json()
     return body

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.app import create_app
 from hub.settings import Settings
+from tests.hub.access.token_fixture import bearer, issue_token
 from tests.hub.api.conftest import graphql
 from tests.hub.reporting.catalog_fixture import MINISTRY, PERIOD, PROVINCE, REGIME, store_catalog
 
@@ -82,15 +83,27 @@ def _report(*observations: dict[str, Any], **overrides: Any) -> dict[str, Any]:
 async def client(
     settings: Settings, session_factory: async_sessionmaker[AsyncSession]
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """A hub over a fresh database holding the small submission catalog."""
+    """A hub over a fresh database holding the small submission catalog, called with the
+    token of a reporter of PROVINCE."""
     async with session_factory() as session:
         await store_catalog(session)
         await session.commit()
+    reporter = await issue_token(session_factory, "reporter", PROVINCE)
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://hub.test", headers=bearer(reporter)
+    ) as client:
         yield client
     await app.state.engine.dispose()
+
+
+@pytest.fixture
+async def reviewer(
+    client: httpx.AsyncClient, session_factory: async_sessionmaker[AsyncSession]
+) -> dict[str, str]:
+    """Headers of a reviewer of VPCP, the recipient of REGIME."""
+    return bearer(await issue_token(session_factory, "reviewer", "VPCP"))
 
 
 async def _values(client: httpx.AsyncClient, as_of: str | None = None) -> dict[str, Any]:
@@ -100,7 +113,9 @@ async def _values(client: httpx.AsyncClient, as_of: str | None = None) -> dict[s
     return values
 
 
-async def test_a_valid_report_is_stored_and_read_back_exactly(client: httpx.AsyncClient) -> None:
+async def test_a_valid_report_is_stored_and_read_back_exactly(
+    client: httpx.AsyncClient, reviewer: dict[str, str]
+) -> None:
     report = _report(
         _observation(value=BIG),
         _observation(indicator="REV", dimensions=[], value="1500", unit="MVND"),
@@ -112,6 +127,7 @@ async def test_a_valid_report_is_stored_and_read_back_exactly(client: httpx.Asyn
             client,
             ACCEPT,
             {"input": {"regime": REGIME, "agency": PROVINCE, "period": PERIOD}},
+            reviewer,
         )
     )["data"]["acceptReport"]
     values = await _values(client)
@@ -120,7 +136,7 @@ async def test_a_valid_report_is_stored_and_read_back_exactly(client: httpx.Asyn
     assert submitted["created"] == 2 and submitted["observationCount"] == 2
     assert submitted["report"]["status"] == "SUBMITTED"
     assert submitted["version"]["sections"] == [{"code": "S1", "text": "Tình hình ổn định."}]
-    assert submitted["version"]["submittedBy"].startswith("anonymous")
+    assert submitted["version"]["submittedBy"].endswith(f":test-reporter-{PROVINCE}")
     assert accepted == {"errors": [], "report": {"status": "ACCEPTED"}}
     by_indicator = {e["node"]["indicatorCode"]: e["node"] for e in values["edges"]}
     assert by_indicator["POP"]["value"] == BIG  # every digit, as a string
@@ -207,15 +223,17 @@ async def test_a_replayed_idempotency_key_returns_the_first_result_and_writes_no
     assert reports["data"]["reports"] == [{"versions": [{"version": 1}]}]
 
 
-async def test_a_revision_keeps_the_old_value_readable_as_of(client: httpx.AsyncClient) -> None:
+async def test_a_revision_keeps_the_old_value_readable_as_of(
+    client: httpx.AsyncClient, reviewer: dict[str, str]
+) -> None:
     review = {"input": {"regime": REGIME, "agency": PROVINCE, "period": PERIOD}}
     await graphql(client, SUBMIT, {"input": _report(_observation(value="1000"))})
-    await graphql(client, ACCEPT, review)
+    await graphql(client, ACCEPT, review, reviewer)
     between = datetime.now(UTC).isoformat()
     resubmitted = (await graphql(client, SUBMIT, {"input": _report(_observation(value="1010"))}))[
         "data"
     ]["submitReport"]
-    await graphql(client, ACCEPT, review)
+    await graphql(client, ACCEPT, review, reviewer)
 
     now = await _values(client)
     before = await _values(client, between)
@@ -228,15 +246,21 @@ async def test_a_revision_keeps_the_old_value_readable_as_of(client: httpx.Async
     assert before["edges"][0]["node"]["value"] == "1000"
 
 
-async def test_review_transitions_and_refusals(client: httpx.AsyncClient) -> None:
+async def test_review_transitions_and_refusals(
+    client: httpx.AsyncClient, reviewer: dict[str, str]
+) -> None:
     review = {"regime": REGIME, "agency": PROVINCE, "period": PERIOD}
-    nothing = (await graphql(client, ACCEPT, {"input": review}))["data"]["acceptReport"]
+    nothing = (await graphql(client, ACCEPT, {"input": review}, reviewer))["data"]["acceptReport"]
     await graphql(client, SUBMIT, {"input": _report(_observation())})
-    no_comment = (await graphql(client, RETURN, {"input": review}))["data"]["returnReport"]
+    no_comment = (await graphql(client, RETURN, {"input": review}, reviewer))["data"][
+        "returnReport"
+    ]
     returned = (
-        await graphql(client, RETURN, {"input": {**review, "comment": "Thiếu số liệu quý."}})
+        await graphql(
+            client, RETURN, {"input": {**review, "comment": "Thiếu số liệu quý."}}, reviewer
+        )
     )["data"]["returnReport"]
-    twice = (await graphql(client, ACCEPT, {"input": review}))["data"]["acceptReport"]
+    twice = (await graphql(client, ACCEPT, {"input": review}, reviewer))["data"]["acceptReport"]
 
     assert nothing["errors"][0]["code"] == "NOT_FOUND"
     assert no_comment["errors"][0]["path"] == "comment"

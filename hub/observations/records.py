@@ -55,6 +55,7 @@ class ObservationRow:
     comment: str | None
     revision: int
     report_version_id: int
+    definition_version: int  # the indicator definition version it was reported under
     recorded_at: datetime
     accepted_at: datetime | None
     cursor: str  # keyset position: `after=row.cursor` continues after this row

@@ -341,6 +341,7 @@ def _observation(row: sa.Row[*tuple[Any, ...]], cursor: str) -> ObservationRow:
         comment=row.comment,
         revision=row.revision,
         report_version_id=row.report_version_id,
+        definition_version=row.definition_version,
         recorded_at=row.recorded_at,
         accepted_at=row.accepted_at,
         cursor=cursor,

@@ -128,6 +128,7 @@ def labelled(chosen: sa.Subquery) -> sa.Select[*tuple[Any, ...]]:
             revision.comment,
             revision.revision,
             revision.report_version_id,
+            reported.version.label("definition_version"),
             revision.recorded_at,
             revision.accepted_at,
         )

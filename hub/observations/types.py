@@ -84,6 +84,9 @@ class Observation:
     status: StatusFlag = strawberry.field(description="Normal, estimated, provisional ...")
     comment: str | None = strawberry.field(description="Comment sent with the value.")
     revision: int = strawberry.field(description="Which revision this value is.")
+    definition_version: int = strawberry.field(
+        description="Version of the indicator definition the value was reported under."
+    )
     recorded_at: datetime = strawberry.field(description="When this revision was stored.")
     accepted_at: datetime | None = strawberry.field(
         description="When this revision became public; null for values not yet accepted."
@@ -108,6 +111,7 @@ class Observation:
             status=row.status_flag,
             comment=row.comment,
             revision=row.revision,
+            definition_version=row.definition_version,
             recorded_at=row.recorded_at,
             accepted_at=row.accepted_at,
             observation_id=row.id,

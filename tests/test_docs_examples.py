@@ -1,0 +1,272 @@
+"""Every example in `docs/*.md` runs, so a guide cannot rot.
+
+GraphQL: every fenced ```graphql block is POSTed to a test hub (the real ASGI app through
+httpx) and fails the test on any GraphQL error or any non-empty payload `errors` list. A
+```json block right after it holds its variables (readers see them too). An HTML comment on
+the line before the block declares what else it needs:
+
+    <!-- example: as=reporter:UBND-01 expect=UNKNOWN_UNIT,VALUE_NOT_A_NUMBER -->
+
+- `as=ROLE[:AGENCY]`: sent with `Authorization: Bearer` of a token of that role (and agency),
+  issued through the access service once per role and agency;
+- `expect=CODE[,CODE...]`: the example demonstrates errors; the set of error codes it gets
+  (payload `errors[].code` and GraphQL `errors[].extensions.code`) must be exactly this.
+
+Shell: a ```sh line that calls `hub ...` is checked against the CLI (the command exists and
+knows every `--option` the line uses) without running it; a block marked
+`<!-- example: run -->` is also run in-process (only cheap commands that touch no database).
+Every other shell line (curl, pg_dump ...) is shown, not run.
+
+The hub: one database per backend and test run, migrated, holding the seed catalog and the
+demo reports as they stood on 2025-09-30 (Vietnam time). Examples run in the order of the
+files (sorted) and of the blocks in them, on that one hub: a later example may read what an
+earlier one wrote (submit, then accept).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shlex
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+import typer
+from starlette.applications import Starlette
+from typer.testing import CliRunner
+
+from catalog.mapping import load_source_catalog
+from hub.app import create_app
+from hub.cli import app as cli_app
+from hub.db import create_engine, create_session_factory, run_migrations
+from hub.demo import load_demo
+from hub.metadata.store import import_catalog
+from hub.settings import Settings
+from tests.conftest import fresh_database, postgres_server
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+DEMO_AS_OF = datetime(2025, 9, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+_FENCE = re.compile(r"^```(\w*)\s*$")
+_DIRECTIVE = re.compile(r"^<!--\s*example:(.*?)-->\s*$")
+
+
+@dataclass
+class Example:
+    """One fenced block of a guide and what its directive asks for."""
+
+    where: str  # docs/file.md:line of the opening fence
+    language: str
+    text: str
+    options: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, Any] = field(default_factory=dict)
+
+
+def _directive(line: str) -> dict[str, str]:
+    match = _DIRECTIVE.match(line.strip())
+    if not match:
+        return {}
+    options: dict[str, str] = {}
+    for word in match.group(1).split():
+        key, _, value = word.partition("=")
+        options[key] = value
+    return options
+
+
+def read_examples(directory: Path = DOCS) -> list[Example]:
+    """The graphql and sh blocks of every guide, in file and document order."""
+    examples: list[Example] = []
+    for path in sorted(directory.glob("*.md")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        index = 0
+        graphql_closed_at = -10  # line index of the closing fence of the last graphql block
+        while index < len(lines):
+            fence = _FENCE.match(lines[index])
+            if not fence:
+                index += 1
+                continue
+            start = index
+            index += 1
+            body: list[str] = []
+            while index < len(lines) and not lines[index].startswith("```"):
+                body.append(lines[index])
+                index += 1
+            language = fence.group(1)
+            between = lines[graphql_closed_at + 1 : start]
+            if (
+                language == "json"
+                and graphql_closed_at >= 0
+                and not any(s.strip() for s in between)
+            ):
+                examples[-1].variables = json.loads("\n".join(body))
+            elif language in ("graphql", "sh"):
+                where = f"{path.relative_to(directory.parent)}:{start + 1}"
+                options = _directive(lines[start - 1]) if start > 0 else {}
+                examples.append(Example(where, language, "\n".join(body), options))
+            graphql_closed_at = index if language == "graphql" else -10
+            index += 1
+    return examples
+
+
+EXAMPLES = read_examples()
+GRAPHQL = [e for e in EXAMPLES if e.language == "graphql"]
+SHELL = [e for e in EXAMPLES if e.language == "sh"]
+
+
+def test_the_guides_have_examples() -> None:
+    assert len(GRAPHQL) >= 10, "the guides lost their GraphQL examples"
+
+
+# --- GraphQL -------------------------------------------------------------------------------
+
+
+@dataclass
+class DocsHub:
+    app: Starlette
+    settings: Settings
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    async def token(self, spec: str) -> str:
+        """The secret of a token of `role[:agency]`, issued once per test run."""
+        if spec not in self.tokens:
+            from hub.access.tokens import create_token
+
+            role, _, agency = spec.partition(":")
+            async with self.app.state.session_factory() as session:
+                issued = await create_token(
+                    session=session,
+                    role=role,
+                    agency=agency or None,
+                    name=f"docs-{spec}",
+                    actor="docs-test",
+                )
+                await session.commit()
+            self.tokens[spec] = issued.secret
+        return self.tokens[spec]
+
+
+@pytest.fixture(scope="session")
+async def docs_hub(
+    database_backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[DocsHub]:
+    """A hub with the seed catalog and the demo reports of up to 2025-09-30."""
+    url, name = await fresh_database(database_backend, tmp_path_factory.mktemp("docs"))
+    await asyncio.to_thread(run_migrations, url)
+    settings = Settings().with_database(url)
+    engine = create_engine(settings)
+    async with create_session_factory(engine)() as session:
+        await import_catalog(load_source_catalog(), session=session)
+        await load_demo(session=session, now=DEMO_AS_OF)
+        await session.commit()
+    await engine.dispose()
+    app = create_app(settings)
+    yield DocsHub(app, settings)
+    await app.state.engine.dispose()
+    if name is not None:
+        await postgres_server().drop(name)
+
+
+def _error_codes(value: Any) -> set[str]:
+    """Codes of every payload `errors` list (InputError) anywhere in `data`."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "errors" and isinstance(item, list):
+                found |= {e["code"] for e in item if isinstance(e, dict) and "code" in e}
+            else:
+                found |= _error_codes(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _error_codes(item)
+    return found
+
+
+@pytest.mark.parametrize("example", GRAPHQL, ids=[e.where for e in GRAPHQL])
+async def test_graphql_example(docs_hub: DocsHub, example: Example) -> None:
+    headers = {}
+    if example.options.get("as"):
+        headers["authorization"] = f"Bearer {await docs_hub.token(example.options['as'])}"
+    transport = httpx.ASGITransport(app=docs_hub.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
+        response = await client.post(
+            "/graphql",
+            json={"query": example.text, "variables": example.variables},
+            headers=headers,
+        )
+    assert response.status_code < 500, response.text
+    body = response.json()
+    graphql_codes = {
+        (e.get("extensions") or {}).get("code", "GRAPHQL_ERROR") for e in body.get("errors", [])
+    }
+    codes = graphql_codes | _error_codes(body.get("data"))
+    expected = {c for c in example.options.get("expect", "").split(",") if c}
+    assert codes == expected, f"{example.where}: {json.dumps(body, ensure_ascii=False)[:3000]}"
+    if not expected:
+        assert body.get("data"), body
+
+
+# --- shell ---------------------------------------------------------------------------------
+
+
+def _hub_calls(text: str) -> list[list[str]]:
+    """The argument lists of the `hub` calls of a shell block (continuations joined)."""
+    calls: list[list[str]] = []
+    for line in text.replace("\\\n", " ").splitlines():
+        line = line.split(" #", 1)[0].strip()
+        if not line or line.startswith("#"):
+            continue
+        words = shlex.split(line)
+        while words and "=" in words[0] and not words[0].startswith("-"):
+            words = words[1:]  # VAR=value prefixes
+        if words and words[0] in ("hub", ".venv/bin/hub"):
+            calls.append(words[1:])
+    return calls
+
+
+def _command(arguments: list[str]) -> tuple[Any, list[str]]:
+    """The (click) command a `hub` call names and the arguments left for it."""
+    command: Any = typer.main.get_command(cli_app)  # typer vendors its own click
+    rest = list(arguments)
+    while hasattr(command, "commands") and rest and rest[0] in command.commands:
+        command = command.commands[rest.pop(0)]
+    return command, rest
+
+
+HUB_CALLS = [
+    pytest.param(e, call, id=f"{e.where}:hub {' '.join(call[:2])}")
+    for e in SHELL
+    for call in _hub_calls(e.text)
+]
+
+
+@pytest.mark.parametrize(("example", "call"), HUB_CALLS)
+def test_hub_command_exists(example: Example, call: list[str]) -> None:
+    command, rest = _command(call)
+    assert not hasattr(command, "commands"), f"{example.where}: `hub {' '.join(call)}`"
+    known = {option for param in command.params for option in param.opts}
+    used = {word.split("=", 1)[0] for word in rest if word.startswith("--")}
+    assert used <= known, f"{example.where}: unknown options {used - known}"
+
+
+RUN = [e for e in SHELL if "run" in e.options]
+
+
+@pytest.mark.parametrize("example", RUN, ids=[e.where for e in RUN])
+def test_shell_example_runs(example: Example) -> None:
+    for call in _hub_calls(example.text):
+        result = CliRunner().invoke(cli_app, call)
+        assert result.exit_code == 0, f"{example.where}: hub {' '.join(call)}\n{result.output}"
+
+
+def test_the_integrators_guide_names_every_problem_code() -> None:
+    from hub.reporting.problems import ProblemCode
+
+    guide = (DOCS / "integrators.md").read_text(encoding="utf-8")
+    missing = [code.value for code in ProblemCode if f"`{code.value}`" not in guide]
+    assert not missing, f"docs/integrators.md does not list {missing}"

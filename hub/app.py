@@ -22,6 +22,7 @@ from hub.http_limits import BodySizeLimit
 from hub.linked.routes import linked_data_routes
 from hub.linked.sparql import sparql_routes
 from hub.observations.export import export_observations_csv
+from hub.reporting.excel_routes import form_routes
 from hub.sdmx.routes import sdmx_routes
 from hub.settings import Settings
 
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *sdmx_routes(),
             *sparql_routes(),
             Route("/export/observations.csv", export_observations_csv, methods=["GET"]),
+            *form_routes(),
         ]
     )
     app.add_middleware(

@@ -31,6 +31,8 @@ demo_app = typer.Typer(help="Demo data, clearly labelled as demo.", no_args_is_h
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(schema_app, name="schema")
 app.add_typer(demo_app, name="demo")
+form_app = typer.Typer(help="Report forms to fill offline (Excel).", no_args_is_help=True)
+app.add_typer(form_app, name="form")
 app.add_typer(token_app, name="token")
 
 console = Console()
@@ -89,8 +91,24 @@ def catalog_validate(sources: SourcesOption = None) -> None:
 
 
 @catalog_app.command("import")
-def catalog_import(sources: SourcesOption = None) -> None:
-    """Validate the sources, then load them into the database (idempotent)."""
+def catalog_import(
+    sources: SourcesOption = None,
+    as_drafts: Annotated[
+        bool,
+        typer.Option(
+            "--as-drafts", help="Store each changed entity as a new draft version to publish."
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="With --as-drafts: print what would change; write nothing."),
+    ] = False,
+) -> None:
+    """Validate the sources, then load them into the database (idempotent).
+
+    With --as-drafts (curating through Turtle: export, edit, import), every entity that
+    differs from its latest version becomes a draft, published with `publishDraft`.
+    """
     from catalog.mapping import graph_to_catalog, parse_sources
     from catalog.validation import format_report
 
@@ -102,6 +120,9 @@ def catalog_import(sources: SourcesOption = None) -> None:
         err.print("[red]not imported: fix the violations first (hub catalog validate)[/red]")
         raise typer.Exit(1)
     catalog = graph_to_catalog(parse_sources(sources))
+    if as_drafts or dry_run:
+        _import_as_drafts(catalog, dry_run=dry_run)
+        return
     summary = asyncio.run(_import(catalog))
     console.print(f"imported: {summary}", soft_wrap=True)
 
@@ -257,6 +278,9 @@ def load(
         who = actor or f"cli:{getpass.getuser()}"
     except (KeyError, OSError):  # no user name in some containers
         who = "cli"
+    if file.suffix.lower() == ".xlsx":  # a filled Excel form (`hub form xlsx`)
+        _load_workbook(file, regime, period, agency, system, validate_only, idempotency_key, who)
+        return
     data = file.read_bytes()
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     try:
@@ -327,6 +351,105 @@ def load(
     )
 
 
+@form_app.command("xlsx")
+def form_xlsx(
+    regime: Annotated[str, typer.Option(help="Regime code, e.g. HUB-RR-PROV-SEM-M.")],
+    period: Annotated[str, typer.Option(help="Period of the report, e.g. 2025-M07.")],
+    output: Annotated[Path, typer.Option(help="The .xlsx file to write.")],
+    agency: Annotated[
+        str | None, typer.Option(help="Reporting agency: its codes and areas are filled in.")
+    ] = None,
+) -> None:
+    """Write a regime's report form for a period as an Excel workbook: one sheet per data
+    table, a sheet for the outline. Fill it, then `hub load FILE.xlsx --regime ...`."""
+    from hub.errors import HubError
+    from hub.reporting.excel import form_bytes
+
+    try:
+        catalog = asyncio.run(_load())
+        data = form_bytes(catalog, regime, period, agency)
+    except HubError as error:
+        err.print(f"[red]{error.message}[/red]")
+        raise typer.Exit(1) from None
+    output.write_bytes(data)
+    console.print(f"wrote {output}")
+
+
+def _load_workbook(
+    file: Path,
+    regime: str,
+    period: str,
+    agency: str,
+    system: str | None,
+    validate_only: bool,
+    idempotency_key: str | None,
+    who: str,
+) -> None:
+    """`hub load` of a filled Excel form: problems are printed with their cells."""
+    from hub.db import create_engine, create_session_factory
+    from hub.errors import HubError
+    from hub.reporting.excel_import import (
+        ExcelDraft,
+        ExcelFormatError,
+        ExcelLoadResult,
+        load_workbook_draft,
+        read_workbook,
+    )
+
+    shown = 50
+    try:
+        parsed = read_workbook(
+            file.read_bytes(), regime=regime, period=period, agency=agency, system=system
+        )
+    except ExcelFormatError as error:
+        for problem in error.problems[:shown]:
+            err.print(str(problem), markup=False, highlight=False)
+        err.print(f"[red]{file}: cannot be read ({len(error.problems)} problem(s))[/red]")
+        raise typer.Exit(1) from None
+    except HubError as error:
+        err.print(f"[red]{error.message}[/red]")
+        raise typer.Exit(1) from None
+
+    async def submit(parsed: ExcelDraft) -> ExcelLoadResult:
+        engine = create_engine(Settings.from_env())
+        try:
+            async with create_session_factory(engine)() as session:
+                result = await load_workbook_draft(
+                    parsed,
+                    session=session,
+                    actor=who,
+                    validate_only=validate_only,
+                    idempotency_key=idempotency_key,
+                )
+                if result.ok and not validate_only:
+                    await session.commit()
+                return result
+        finally:
+            await engine.dispose()
+
+    try:
+        result = asyncio.run(submit(parsed))
+    except HubError as error:
+        err.print(f"[red]{error.message}[/red]")
+        raise typer.Exit(1) from None
+    if not result.ok:
+        for problem in result.problems[:shown]:
+            err.print(str(problem), markup=False, highlight=False)
+        more = f", the first {shown} shown" if len(result.problems) > shown else ""
+        err.print(f"[red]{len(result.problems)} problem(s){more}: nothing was written[/red]")
+        raise typer.Exit(1)
+    outcome = result.outcome
+    if validate_only:
+        console.print(f"valid: {outcome.observation_count} observations (nothing written)")
+        return
+    assert outcome.version is not None
+    done = "already loaded with this idempotency key" if outcome.replayed else "stored"
+    console.print(
+        f"{done}: {regime}/{agency}/{period} version {outcome.version.version}, "
+        f"{outcome.observation_count} observations from {file.name}"
+    )
+
+
 def _validated_source_issues(sources: Path | None) -> list[Issue] | None:
     from catalog.mapping import parse_sources
     from catalog.model import CatalogError
@@ -381,6 +504,32 @@ async def _read_sdmx_csv(
         )
     except NotFoundError as error:  # no such regime, or one without data tables
         raise CsvFormatError([CsvProblem(None, "regime", "NO_DATAFLOW", error.message)]) from None
+
+
+def _import_as_drafts(catalog: Catalog, *, dry_run: bool) -> None:
+    from hub.db import create_engine, create_session_factory
+    from hub.metadata.curation import PlannedChange, import_as_drafts
+
+    async def run() -> list[PlannedChange]:
+        engine = create_engine(Settings.from_env())
+        try:
+            async with create_session_factory(engine)() as session:
+                changes = await import_as_drafts(
+                    catalog, session=session, actor="local", dry_run=dry_run
+                )
+                if not dry_run:
+                    await session.commit()
+                return changes
+        finally:
+            await engine.dispose()
+
+    changes = asyncio.run(run())
+    for change in changes:
+        what = "new" if change.base_version == 0 else f"edit of version {change.base_version}"
+        console.print(f"{change.kind.value} {change.code}: {what}", markup=False)
+        console.print(change.diff, markup=False, highlight=False, soft_wrap=True)
+    done = "would become drafts (dry run, nothing written)" if dry_run else "stored as drafts"
+    console.print(f"{len(changes)} changed entit{'y' if len(changes) == 1 else 'ies'} {done}")
 
 
 async def _load() -> Catalog:

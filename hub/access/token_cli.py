@@ -8,7 +8,6 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.settings import Settings
@@ -81,7 +80,7 @@ def token_create(
 
 @token_app.command("list")
 def token_list() -> None:
-    """Every token (never its secret), with its state."""
+    """Every token (never its secret), with its state, as tab-separated lines."""
     from hub.access.tokens import TokenRecord, list_tokens
     from hub.db import utcnow
 
@@ -89,19 +88,19 @@ def token_list() -> None:
         return await list_tokens(session=session)
 
     now = utcnow()
-    table = Table("id", "name", "role", "agency", "created", "expires", "state")
+    print("\t".join(("id", "name", "role", "agency", "created", "expires", "state")))
     for record in _run(work):
         state = "active" if record.is_active(now) else "revoked" if record.revoked_at else "expired"
-        table.add_row(
+        row = (
             str(record.id),
             record.name,
             record.role.value,
-            record.agency or "",
+            record.agency or "-",
             record.created_at.date().isoformat(),
             record.expires_at.isoformat() if record.expires_at else "never",
             state,
         )
-    console.print(table)
+        print("\t".join(row))
 
 
 @token_app.command("revoke")

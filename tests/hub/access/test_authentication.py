@@ -92,7 +92,7 @@ async def test_a_malformed_or_unknown_token_is_a_401(
     client: httpx.AsyncClient, header: str, reason: str
 ) -> None:
     response = await client.post(
-        "/graphql", json={"query": ME}, headers={"Authorization": header.encode("utf-8")}
+        "/graphql", json={"query": ME}, headers={b"authorization": header.encode("utf-8")}
     )
 
     assert response.status_code == 401

@@ -462,3 +462,66 @@ async def retire_entity(
     published.comment = f"{published.comment or ''} [retired by {actor}: {comment or ''}]".strip()
     await session.flush()
     return published
+
+
+@dataclass(frozen=True)
+class PlannedChange:
+    """One entity an imported file changes: a new entity (`base_version` 0) or an edit."""
+
+    kind: EntityKind
+    code: str
+    base_version: int
+    entity: Entity
+    diff: str
+
+
+async def import_as_drafts(
+    incoming: model.Catalog,
+    *,
+    session: AsyncSession,
+    actor: str,
+    dry_run: bool,
+    comment: str | None = None,
+) -> list[PlannedChange]:
+    """Each entity of `incoming` that differs from its latest version becomes a new draft
+    (nothing is written on a dry run); entities equal to it are left alone.
+
+    The file as a whole must pass the catalog validation first (the caller runs it, as
+    `hub catalog import` does); publication validates each draft again in context.
+    """
+    catalog = await load_catalog(session=session)
+    result = await session.execute(
+        sa.select(CatalogVersion.kind, CatalogVersion.code).where(
+            CatalogVersion.status == Status.DRAFT
+        )
+    )
+    drafts = {(kind, code) for kind, code in result}
+    changes: list[PlannedChange] = []
+    for kind in EntityKind:
+        live = entities(catalog, kind)
+        for code, entity in sorted(entities(incoming, kind).items()):
+            if (kind, code) not in drafts and live.get(code) == entity:
+                continue  # equal to the published state: no Turtle to write or compare
+            rows = await history(kind, code, session=session, catalog=catalog)
+            head = _head(rows)
+            content = entity_turtle(kind, entity)
+            if head is not None and head.content == content:
+                continue
+            name = f"{kind.value}/{code}"
+            before = f"{name} v{head.version}" if head else "/dev/null"
+            diff = turtle_diff(head.content if head else None, content, before, f"{name} (file)")
+            base = head.version if head else 0
+            changes.append(PlannedChange(kind, code, base, entity, diff))
+    if not dry_run:
+        for change in changes:
+            await save_draft(
+                change.kind,
+                change.code,
+                change.entity,
+                base_version=change.base_version,
+                session=session,
+                actor=actor,
+                comment=comment or "imported from Turtle",
+                catalog=catalog,
+            )
+    return changes

@@ -11,9 +11,10 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.access import rules
 from hub.access.audit import record_event
 from hub.access.models import ROLES_WITH_AGENCY, TOKEN_NAME_LENGTH, ApiToken, Role
-from hub.access.principals import Principal
+from hub.access.principals import LOCAL_OPERATOR, Principal
 from hub.db import utcnow
 from hub.errors import HubError, InvalidInputError, NotFoundError
 from hub.metadata import models as m
@@ -98,11 +99,13 @@ async def create_token(
     expires_at: datetime | None = None,
     token_id: int | None = None,
     now: datetime | None = None,
+    principal: Principal = LOCAL_OPERATOR,
 ) -> IssuedToken:
     """Issue a token with `role` (and `agency`, required for reporters and reviewers, refused
-    for the other roles). Raises `InvalidInputError` or `NotFoundError` (unknown agency).
-    Audited as `token.create`. Never commits."""
+    for the other roles). Raises `InvalidInputError`, `NotFoundError` (unknown agency), or
+    `AccessDenied` unless `principal` is an admin. Audited as `token.create`. Never commits."""
     now = now or utcnow()
+    rules.require_role(principal, rules.TOKEN_ROLES, "create tokens", "tokens")
     try:
         role = Role(role)
     except ValueError:
@@ -170,10 +173,13 @@ async def revoke_token(
     actor: str,
     token_id: int | None = None,
     now: datetime | None = None,
+    principal: Principal = LOCAL_OPERATOR,
 ) -> TokenRecord:
     """Revoke token `token` from now on (revoking twice keeps the first time).
-    Raises `NotFoundError`. Audited as `token.revoke`. Never commits."""
+    Raises `NotFoundError`, or `AccessDenied` unless `principal` is an admin. Audited as
+    `token.revoke`. Never commits."""
     now = now or utcnow()
+    rules.require_role(principal, rules.TOKEN_ROLES, "revoke tokens", f"token {token}")
     row = (await session.execute(_listing().where(ApiToken.id == token))).one_or_none()
     if row is None:
         raise NotFoundError("token", str(token), field="id")

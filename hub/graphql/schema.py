@@ -19,6 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from hub.access.mutations import AccessMutation
 from hub.access.queries import AccessQuery
 from hub.access.signature_api import SignatureMutation, SignatureQuery
 from hub.errors import NotFoundError
@@ -62,7 +63,9 @@ Query = merge_types(
         CurationQuery,
     ),
 )
-Mutation = merge_types("Mutation", (ReportingMutation, SignatureMutation, CurationMutation))
+Mutation = merge_types(
+    "Mutation", (ReportingMutation, SignatureMutation, CurationMutation, AccessMutation)
+)
 
 
 class HubSchema(strawberry.Schema):

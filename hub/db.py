@@ -281,3 +281,11 @@ def run_coroutine_sync(factory: Callable[[], Coroutine[Any, Any, None]]) -> None
         return
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(lambda: asyncio.run(factory())).result()
+
+
+def is_statement_timeout(error: BaseException) -> bool:
+    """Whether `error` is PostgreSQL cancelling a statement (SQLSTATE 57014, query_canceled),
+    as `statement_timeout` does."""
+    return isinstance(error, sa.exc.DBAPIError) and (
+        getattr(error.orig, "sqlstate", None) == "57014"
+    )

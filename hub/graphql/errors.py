@@ -13,10 +13,15 @@ from collections.abc import AsyncIterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from hub.errors import HubError
+from hub.db import is_statement_timeout
+from hub.errors import HubError, LimitExceededError
 from hub.graphql.context import Context
 
 log = logging.getLogger("hub.graphql")
+STATEMENT_TIMEOUT = LimitExceededError(
+    "the request ran a database statement longer than the statement timeout "
+    "(HUB_STATEMENT_TIMEOUT_MS); narrow it (filters, a smaller page)"
+)
 
 
 def _domain_error(error: GraphQLError, original: HubError) -> GraphQLError:
@@ -66,6 +71,8 @@ class ErrorContract(SchemaExtension):
                 mapped.append(error)  # syntax, validation and limit errors are already clear
             elif isinstance(original, HubError):
                 mapped.append(_domain_error(error, original))
+            elif is_statement_timeout(original):
+                mapped.append(_domain_error(error, STATEMENT_TIMEOUT))
             else:
                 log.error(
                     "unexpected error in request %s at %s",

@@ -1,0 +1,164 @@
+"""The RDF Data Cube export of the demo data passes the W3C integrity constraints that apply,
+and a deliberately broken graph fails the one it breaks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import QB, RDF, SKOS
+from rdflib.term import Node
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from catalog.mapping import graph_to_catalog, parse_sources
+from catalog.namespaces import SDMX_ATTRIBUTE, SDMX_MEASURE
+from hub.demo import load_demo
+from hub.linked.cube import all_datasets_graph, normalize
+from hub.metadata.store import import_catalog, load_catalog
+from hub.sdmx.structure import dataflows
+from tests.hub.linked.data_cube_constraints import CONSTRAINTS, PREFIXES
+
+BASE = "https://hub.test/id"
+NOW = datetime(2025, 11, 20, 3, 0, tzinfo=UTC)
+IC12 = "IC-12 No duplicate observations"
+SAMPLE = 40  # observations per data set the pairwise IC-12 query compares
+
+
+def violated(graph: Graph) -> list[str]:
+    return [
+        name
+        for name, ask in CONSTRAINTS.items()
+        if name != IC12 and graph.query(PREFIXES + ask).askAnswer
+    ]
+
+
+def bounded(graph: Graph, sample: int = SAMPLE) -> Graph:
+    """The graph with only the first `sample` observations (by IRI) of each data set."""
+    kept: set[Node] = set()
+    per_dataset: Counter[Node] = Counter()
+    for obs in sorted(graph.subjects(RDF.type, QB.Observation)):
+        dataset = graph.value(obs, QB.dataSet)
+        if per_dataset[dataset] < sample:
+            per_dataset[dataset] += 1
+            kept.add(obs)
+    out = Graph()
+    observations = set(graph.subjects(RDF.type, QB.Observation))
+    for triple in graph:
+        if triple[0] not in observations or triple[0] in kept:
+            out.add(triple)
+    return out
+
+
+def duplicates_by_ic12(graph: Graph) -> bool:
+    """IC-12's own query; it compares every pair of observations: run it on bounded graphs."""
+    return bool(graph.query(PREFIXES + CONSTRAINTS[IC12]).askAnswer)
+
+
+@pytest.fixture(scope="module")
+async def cube(engine: AsyncEngine) -> AsyncIterator[Graph]:
+    """The cube of the demo data, built once per backend in a transaction rolled back after."""
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        session = AsyncSession(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+        try:
+            await import_catalog(graph_to_catalog(parse_sources()), session=session)
+            await load_demo(session=session, now=NOW)
+            catalog = await load_catalog(session=session)
+            assert dataflows(catalog)
+            graph = await all_datasets_graph(catalog, base_iri=BASE, session=session)
+        finally:
+            await session.close()
+            await transaction.rollback()
+    # Through Turtle and back: what a harvester reads, not our objects.
+    yield Graph().parse(data=graph.serialize(format="turtle"), format="turtle")
+
+
+async def test_the_demo_cube_passes_the_integrity_constraints(cube: Graph) -> None:
+    observations = set(cube.subjects(RDF.type, QB.Observation))
+    datasets = set(cube.subjects(RDF.type, QB.DataSet))
+    assert len(observations) > 100 and len(datasets) >= 2
+
+    normalized = Graph()
+    for triple in cube:
+        normalized.add(triple)
+    normalize(normalized)
+    assert len(normalized) == len(cube)  # written already normalized
+    assert violated(cube) == []
+    assert not duplicates_by_ic12(bounded(cube))
+    # IC-12 over every observation, by its definition: no two share all dimension values.
+    dimensions = {
+        (dataset, prop)
+        for dataset in datasets
+        for prop in cube.objects(cube.value(dataset, QB.structure), QB.component / QB.dimension)  # type: ignore[operator]
+    }
+    keys = Counter(
+        (
+            cube.value(obs, QB.dataSet),
+            tuple(
+                sorted(
+                    str(cube.value(obs, prop))
+                    for ds, prop in dimensions
+                    if ds == cube.value(obs, QB.dataSet)
+                )
+            ),
+        )
+        for obs in observations
+    )
+    assert max(keys.values()) == 1
+
+    # Values: exact decimals with a unit (QUDT where the catalog has one) and a status.
+    obs = next(iter(observations))
+    value = cube.value(obs, SDMX_MEASURE.obsValue)
+    assert isinstance(value, Literal) and value.datatype == URIRef(
+        "http://www.w3.org/2001/XMLSchema#decimal"
+    )
+    units = {str(u) for u in cube.objects(None, SDMX_ATTRIBUTE.unitMeasure)}
+    assert any(u.startswith("http://qudt.org/vocab/unit/") for u in units)
+
+
+async def test_a_broken_cube_fails_the_constraint_it_breaks(cube: Graph) -> None:
+    small = bounded(cube, 10)  # the constraints' answers do not depend on the size
+    assert violated(small) == []
+    observations = sorted(small.subjects(RDF.type, QB.Observation))
+    first, second = observations[0], observations[1]
+    broken = Graph()
+    for triple in small:
+        broken.add(triple)
+    dataset = small.value(first, QB.dataSet)
+    dsd = small.value(dataset, QB.structure)
+
+    broken.remove((first, SDMX_MEASURE.obsValue, None))  # IC-14
+    broken.remove((second, SDMX_ATTRIBUTE.unitMeasure, None))  # IC-13
+    broken.add((observations[2], QB.dataSet, URIRef("https://hub.test/id/dataset/OTHER")))  # IC-1
+    area_property = URIRef(f"{BASE}/cube/refArea")
+    broken.remove((observations[3], area_property, None))  # IC-11
+    broken.add((observations[4], area_property, URIRef(f"{BASE}/area/NOWHERE")))  # IC-19
+    broken.add((dsd, QB.component, URIRef("https://hub.test/spec")))
+    broken.add((URIRef("https://hub.test/spec"), QB.componentProperty, URIRef(f"{BASE}/cube/freq")))
+    broken.add((URIRef("https://hub.test/spec"), QB.componentRequired, Literal(False)))  # IC-6
+    dimension = URIRef(f"{BASE}/cube/freq")
+    broken.remove((dimension, URIRef("http://www.w3.org/2000/01/rdf-schema#range"), None))  # IC-4
+
+    assert set(violated(broken)) == {
+        "IC-1 Unique DataSet",
+        "IC-4 Dimensions have range",
+        "IC-6 Only attributes may be optional",
+        "IC-11 All dimensions required",
+        "IC-13 Required attributes",
+        "IC-14 All measures present",
+        "IC-19 Codes from code list (scheme)",
+    }
+
+    twin = Graph()
+    for triple in small:
+        twin.add(triple)
+    copy = URIRef(f"{first}-copy")
+    for p, o in small.predicate_objects(first):
+        twin.add((copy, p, o))
+    assert duplicates_by_ic12(twin)
+    assert SKOS.Concept  # the schemes stay SKOS

@@ -257,6 +257,16 @@ def test_each_fault_is_reported_with_its_path_and_code(
 def test_every_problem_code_but_the_idempotency_one_has_a_case() -> None:
     covered = {case[4] for case in CASES}
     covered.add(P.INDICATOR_NOT_RESPONSIBLE)  # a rule of the principal: tests/hub/access
+    # Signature codes come from hub.access.signatures: tests/hub/security/test_signatures.py.
+    covered |= {
+        P.SIGNATURE_REQUIRED,
+        P.SIGNATURE_INVALID,
+        P.KEY_UNKNOWN,
+        P.KEY_REVOKED,
+        P.KEY_NOT_VALID,
+        P.KEY_NOT_OF_AGENCY,
+        P.ALGORITHM_MISMATCH,
+    }
     assert set(P) - covered == {P.IDEMPOTENCY_KEY_REUSED}
 
 

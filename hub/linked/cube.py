@@ -37,6 +37,9 @@ from urllib.parse import quote
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, QB, RDF, RDFS, SKOS, XSD
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
 
 from catalog.mapping import catalog_to_graph
 from catalog.mapping_concepts import write_codelists
@@ -58,7 +61,11 @@ from catalog.namespaces import (
     SDMX_MEASURE,
     bind_prefixes,
 )
-from hub.errors import LimitExceededError
+from hub.errors import LimitExceededError, NotFoundError
+from hub.linked.descriptions import render_html
+from hub.linked.negotiation import HTML, TURTLE
+from hub.linked.routes import _not_acceptable, _rdf_response, _requested_format
+from hub.metadata.store import load_catalog
 from hub.observations.models import StatusFlag
 from hub.observations.records import ObservationCriteria
 from hub.observations.service import list_observations
@@ -68,6 +75,7 @@ from hub.sdmx.structure import (
     ComponentRole,
     Dataflow,
     Dimension,
+    dataflow,
     dataflows,
     observation_key,
 )
@@ -448,9 +456,73 @@ async def all_datasets_graph(
 __all__ = [
     "NORMALIZATION",
     "all_datasets_graph",
+    "cube_routes",
     "dataset_graph",
     "dataset_iri",
     "normalize",
     "unit_attributes",
     "write_dataset",
 ]
+
+
+async def _graph_for(request: Request, code: str | None) -> Graph | Response:
+    settings = request.app.state.settings
+    async with request.app.state.session_factory() as session:
+        catalog = await load_catalog(session=session)
+        try:
+            if code is None:
+                return await all_datasets_graph(
+                    catalog, base_iri=settings.base_iri, session=session
+                )
+            flow = dataflow(catalog, code)
+            return await dataset_graph(catalog, flow, base_iri=settings.base_iri, session=session)
+        except NotFoundError:
+            return PlainTextResponse(
+                f"404 Not Found: no data set {code!r} (a data set is a regime with data tables)",
+                status_code=404,
+            )
+        except LimitExceededError as error:
+            return PlainTextResponse(
+                f"413 Content Too Large: {error.message}; use the SDMX data endpoint by key",
+                status_code=413,
+            )
+
+
+async def dataset_resource(request: Request) -> Response:
+    """`/id/dataset/{code}`: the data set, its structure and observations, negotiated."""
+    fmt = _requested_format(request)
+    if fmt is None:
+        return _not_acceptable()
+    code = request.path_params["code"]
+    graph = await _graph_for(request, code)
+    if isinstance(graph, Response):
+        return graph
+    if fmt is HTML:
+        base_iri = request.app.state.settings.base_iri
+        link_base = str(request.base_url).rstrip("/") + "/id"
+        page = render_html(
+            graph, dataset_iri(base_iri, code), local_base=base_iri, link_base=link_base
+        )
+        return HTMLResponse(page, headers={"Vary": "Accept"})
+    return _rdf_response(graph, fmt)
+
+
+async def dataset_dump(request: Request) -> Response:
+    """`/datasets/{code}.ttl`: one data set as Turtle."""
+    graph = await _graph_for(request, request.path_params["code"])
+    return graph if isinstance(graph, Response) else _rdf_response(graph, TURTLE)
+
+
+async def data_dump(request: Request) -> Response:
+    """`/data.ttl`: every data set as Turtle (the catalog itself is `/catalog.ttl`)."""
+    graph = await _graph_for(request, None)
+    return graph if isinstance(graph, Response) else _rdf_response(graph, TURTLE)
+
+
+def cube_routes() -> list[Route]:
+    """Mounted before `/id/{path}`, which serves the catalog's own entities."""
+    return [
+        Route("/id/dataset/{code}", dataset_resource, methods=["GET", "HEAD"]),
+        Route("/datasets/{code}.ttl", dataset_dump, methods=["GET", "HEAD"]),
+        Route("/data.ttl", data_dump, methods=["GET", "HEAD"]),
+    ]

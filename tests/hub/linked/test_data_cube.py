@@ -7,19 +7,26 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import QB, RDF, SKOS
 from rdflib.term import Node
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from catalog.mapping import graph_to_catalog, parse_sources
 from catalog.namespaces import SDMX_ATTRIBUTE, SDMX_MEASURE
+from hub.app import create_app
 from hub.demo import load_demo
 from hub.linked.cube import all_datasets_graph, normalize
 from hub.metadata.store import import_catalog, load_catalog
+from hub.reporting.submission import submit_report
+from hub.reporting.workflow import accept_report
 from hub.sdmx.structure import dataflows
+from hub.settings import Settings
 from tests.hub.linked.data_cube_constraints import CONSTRAINTS, PREFIXES
+from tests.hub.reporting.catalog_fixture import NOW as FIXTURE_NOW
+from tests.hub.reporting.catalog_fixture import REGIME, draft, observation, store_catalog
 
 BASE = "https://hub.test/id"
 NOW = datetime(2025, 11, 20, 3, 0, tzinfo=UTC)
@@ -162,3 +169,46 @@ async def test_a_broken_cube_fails_the_constraint_it_breaks(cube: Graph) -> None
         twin.add((copy, p, o))
     assert duplicates_by_ic12(twin)
     assert SKOS.Concept  # the schemes stay SKOS
+
+
+async def test_data_sets_are_served_by_negotiation_and_as_dumps(
+    settings: Settings, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    async with session_factory() as session:
+        await store_catalog(session)
+        outcome = await submit_report(
+            draft(observation(), observation("REV", dimensions=(), value="2.5", unit="BVND")),
+            session=session,
+            actor="t",
+            now=FIXTURE_NOW,
+        )
+        assert outcome.report is not None
+        await accept_report(outcome.report.id, session=session, actor="r", now=FIXTURE_NOW)
+        await session.commit()
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
+        turtle = await client.get(f"/id/dataset/{REGIME}", headers={"accept": "text/turtle"})
+        jsonld = await client.get(
+            f"/id/dataset/{REGIME}", headers={"accept": "application/ld+json"}
+        )
+        html = await client.get(f"/id/dataset/{REGIME}", headers={"accept": "text/html"})
+        dump = await client.get(f"/datasets/{REGIME}.ttl")
+        everything = await client.get("/data.ttl")
+        missing = await client.get("/id/dataset/NOPE")
+        catalog_entity = await client.get("/id/regime/BC-M", headers={"accept": "text/turtle"})
+    await app.state.engine.dispose()
+
+    assert turtle.status_code == 200 and turtle.headers["content-type"].startswith("text/turtle")
+    graph = Graph().parse(data=turtle.text, format="turtle")
+    dataset = URIRef(f"{settings.base_iri}/dataset/{REGIME}")
+    assert (dataset, RDF.type, QB.DataSet) in graph
+    values = sorted(str(v) for v in graph.objects(None, SDMX_MEASURE.obsValue))
+    assert values == ["1000.0", "2.5"]
+    assert len(Graph().parse(data=jsonld.text, format="json-ld")) == len(graph)
+    assert html.headers["content-type"].startswith("text/html") and REGIME in html.text
+    assert len(Graph().parse(data=dump.text, format="turtle")) == len(graph)
+    assert (dataset, RDF.type, QB.DataSet) in Graph().parse(data=everything.text, format="turtle")
+    assert missing.status_code == 404
+    assert catalog_entity.status_code == 200  # the catalog's own /id still resolves
+    assert violated(graph) == []

@@ -19,6 +19,7 @@ from hub.db import create_engine, create_session_factory
 from hub.graphql.context import Context, create_request_session_factory
 from hub.graphql.schema import build_schema
 from hub.http_limits import BodySizeLimit
+from hub.linked.cube import cube_routes
 from hub.linked.routes import linked_data_routes
 from hub.linked.sparql import sparql_routes
 from hub.observations.export import export_observations_csv
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         [
             Route("/", home, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            *cube_routes(),  # before /id/{path}: /id/dataset/{code}
             *linked_data_routes(),
             *sdmx_routes(),
             *sparql_routes(),

@@ -105,9 +105,7 @@ class Settings:
             port=_int(env, "HUB_PORT", defaults.port),
             introspection=_bool(env, "HUB_INTROSPECTION", defaults.introspection),
             debug=_bool(env, "HUB_DEBUG", defaults.debug),
-            require_signatures=_bool(
-                env, "HUB_REQUIRE_SIGNATURES", defaults.require_signatures
-            ),
+            require_signatures=_bool(env, "HUB_REQUIRE_SIGNATURES", defaults.require_signatures),
             limits=limits,
         )
 

@@ -34,6 +34,7 @@ from hub.observations.queries import ObservationQuery
 from hub.reporting.mutations import ReportingMutation
 from hub.reporting.queries import NODE_FETCHERS as REPORTING_NODES
 from hub.reporting.queries import ReportingQuery
+from hub.sdmx.mutations import SdmxMutation
 from hub.settings import Limits, Settings
 
 NODE_FETCHERS: NodeFetchers = {**METADATA_NODES, **REPORTING_NODES}
@@ -64,7 +65,8 @@ Query = merge_types(
     ),
 )
 Mutation = merge_types(
-    "Mutation", (ReportingMutation, SignatureMutation, CurationMutation, AccessMutation)
+    "Mutation",
+    (ReportingMutation, SdmxMutation, SignatureMutation, CurationMutation, AccessMutation),
 )
 
 

@@ -6,15 +6,20 @@ the resolver owns the transaction: it commits only a fully successful write.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import strawberry
 
 from hub.access import rules
+from hub.access.signature_inputs import SignatureInput
 from hub.access.signatures import SignaturePolicy
 from hub.errors import HubError
 from hub.metadata import crosswalks
 from hub.metadata.types import Info
 from hub.reporting import reports, submission, workflow
+from hub.reporting.drafts import SubmissionDraft
 from hub.reporting.inputs import RegisterCrosswalkInput, ReviewReportInput, SubmitReportInput
+from hub.reporting.problems import Problem
 from hub.reporting.report_types import Report, ReportVersion
 
 
@@ -69,62 +74,12 @@ class ReportingMutation:
         "reported at once, nothing written if any), then stored as a new version."
     )
     async def submit_report(self, info: Info, input: SubmitReportInput) -> SubmitReportPayload:
-        session = info.context.session
-        try:
-            outcome = await submission.submit_report(
-                input.to_draft(),
-                session=session,
-                actor=info.context.actor,
-                validate_only=input.validate_only,
-                idempotency_key=input.idempotency_key,
-                limits=info.context.settings.limits,
-                principal=info.context.principal,
-                token_id=info.context.principal.token_id,
-                signature=input.signature.to_signature() if input.signature else None,
-                signature_policy=SignaturePolicy.ALWAYS
-                if info.context.settings.require_signatures
-                else SignaturePolicy.REGIME,
-            )
-        except HubError as error:
-            await rules.abandon(session, error)
-            return SubmitReportPayload(
-                errors=[_error(error)],
-                report=None,
-                version=None,
-                replayed=False,
-                validate_only=input.validate_only,
-                observation_count=0,
-                created=0,
-                revised=0,
-                unchanged=0,
-            )
-        if outcome.problems or outcome.report is None:
-            await rules.abandon_problems(
-                session, info.context.principal, input.agency, outcome.problems
-            )
-        else:
-            await session.commit()
-        report = await _report(info, outcome.report.id) if outcome.report else None
-        version = None
-        if outcome.version is not None and outcome.report is not None:
-            versions = (await reports.versions_by_report([outcome.report.id], session=session))[0]
-            version = next(
-                (ReportVersion.from_record(v) for v in versions if v.id == outcome.version.id),
-                None,
-            )
-        return SubmitReportPayload(
-            errors=[
-                InputError(path=p.path, code=p.code.value, message=p.message)
-                for p in outcome.problems
-            ],
-            report=report,
-            version=version,
-            replayed=outcome.replayed,
+        return await submit_draft(
+            info,
+            input.to_draft(),
             validate_only=input.validate_only,
-            observation_count=outcome.observation_count,
-            created=outcome.created,
-            revised=outcome.revised,
-            unchanged=outcome.unchanged,
+            idempotency_key=input.idempotency_key,
+            signature=input.signature,
         )
 
     @strawberry.mutation(
@@ -163,6 +118,89 @@ class ReportingMutation:
         return RegisterCrosswalkPayload(
             errors=[], created=outcome.created, unchanged=outcome.unchanged
         )
+
+
+async def submit_draft(
+    info: Info,
+    draft: SubmissionDraft,
+    *,
+    validate_only: bool,
+    idempotency_key: str | None,
+    signature: SignatureInput | None,
+    locate: Callable[[Sequence[Problem]], list[InputError]] | None = None,
+) -> SubmitReportPayload:
+    """Submit `draft` for the caller through `submission.submit_report`, commit a success, and
+    shape the payload; every way of submitting over GraphQL ends here. `locate` places the
+    problems in the caller's input (rows of a file) instead of at their draft paths."""
+    session = info.context.session
+    try:
+        outcome = await submission.submit_report(
+            draft,
+            session=session,
+            actor=info.context.actor,
+            validate_only=validate_only,
+            idempotency_key=idempotency_key,
+            limits=info.context.settings.limits,
+            principal=info.context.principal,
+            token_id=info.context.principal.token_id,
+            signature=signature.to_signature() if signature else None,
+            signature_policy=SignaturePolicy.ALWAYS
+            if info.context.settings.require_signatures
+            else SignaturePolicy.REGIME,
+        )
+    except HubError as error:
+        await rules.abandon(session, error)
+        return refused_submission(error, validate_only=validate_only)
+    if outcome.problems or outcome.report is None:
+        await rules.abandon_problems(
+            session, info.context.principal, draft.agency, outcome.problems
+        )
+    else:
+        await session.commit()
+    report = await _report(info, outcome.report.id) if outcome.report else None
+    version = None
+    if outcome.version is not None and outcome.report is not None:
+        versions = (await reports.versions_by_report([outcome.report.id], session=session))[0]
+        version = next(
+            (ReportVersion.from_record(v) for v in versions if v.id == outcome.version.id),
+            None,
+        )
+    errors = (
+        locate(outcome.problems)
+        if locate is not None
+        else [
+            InputError(path=p.path, code=p.code.value, message=p.message) for p in outcome.problems
+        ]
+    )
+    return SubmitReportPayload(
+        errors=errors,
+        report=report,
+        version=version,
+        replayed=outcome.replayed,
+        validate_only=validate_only,
+        observation_count=outcome.observation_count,
+        created=outcome.created,
+        revised=outcome.revised,
+        unchanged=outcome.unchanged,
+    )
+
+
+def refused_submission(
+    error: HubError | list[InputError], *, validate_only: bool
+) -> SubmitReportPayload:
+    """The payload of a submission refused before anything was checked or written."""
+    errors = error if isinstance(error, list) else [_error(error)]
+    return SubmitReportPayload(
+        errors=errors,
+        report=None,
+        version=None,
+        replayed=False,
+        validate_only=validate_only,
+        observation_count=0,
+        created=0,
+        revised=0,
+        unchanged=0,
+    )
 
 
 async def _review(info: Info, input: ReviewReportInput, *, accept: bool) -> ReviewReportPayload:

@@ -12,13 +12,13 @@ import typer
 from rich.console import Console
 
 from hub.access.token_cli import token_app
+from hub.reporting.load_cli import load
 from hub.settings import Settings
 
 if TYPE_CHECKING:
     from catalog.model import Catalog
     from catalog.validation import Issue
     from hub.metadata.store import ImportSummary
-    from hub.reporting.bulk import CsvDraft
 
 app = typer.Typer(
     help="reporting-hub: the data hub of the national reporting system.", no_args_is_help=True
@@ -34,6 +34,7 @@ app.add_typer(demo_app, name="demo")
 form_app = typer.Typer(help="Report forms to fill offline (Excel).", no_args_is_help=True)
 app.add_typer(form_app, name="form")
 app.add_typer(token_app, name="token")
+app.command()(load)
 
 console = Console()
 err = Console(stderr=True)
@@ -219,138 +220,6 @@ def demo_load() -> None:
     )
 
 
-@app.command()
-def load(
-    file: Annotated[
-        Path, typer.Argument(help="The CSV file.", exists=True, dir_okay=False, readable=True)
-    ],
-    regime: Annotated[str, typer.Option(help="Regime code, e.g. HUB-RR-PROV-SEM-M.")],
-    period: Annotated[str, typer.Option(help="Period of the report, e.g. 2025-M07.")],
-    agency: Annotated[str, typer.Option(help="Code of the reporting agency, e.g. UBND-01.")],
-    system: Annotated[
-        str | None,
-        typer.Option(help="Connected system whose registered local codes the file uses."),
-    ] = None,
-    validate_only: Annotated[
-        bool, typer.Option("--validate-only", help="Check the file; write nothing.")
-    ] = False,
-    idempotency_key: Annotated[
-        str | None, typer.Option(help="A key that makes a retry of this load a no-op.")
-    ] = None,
-    actor: Annotated[
-        str | None, typer.Option(help="Who submits, for the audit log (default cli:<user>).")
-    ] = None,
-    file_format: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            help="csv (the columns below) or sdmx-csv (SDMX-CSV 1.0 of the regime's dataflow, "
-            "as /sdmx/2.1/data writes it).",
-        ),
-    ] = "csv",
-) -> None:
-    """Submit a report from a CSV file: one observation a row, checked by the same validator
-    and stored in one transaction, like submitReport. A file with any problem writes nothing
-    and prints the first 50 problems with their row numbers (the header is row 1).
-
-    \b
-    UTF-8, comma-separated (or semicolon-separated, as Excel saves it where the decimal
-    mark is a comma). Header, columns in any order:
-      indicator,area,period,value,unit,status,comment,dim.SEX,dim.URBAN_RURAL
-      HUB-EXPORTS,01,2025-M07,1234.5,USD_MN,,,,
-    indicator, area, period, value and unit are required; status (normal, estimated,
-    provisional, forecast) and comment are optional. Disaggregations: one dim.<CODELIST>
-    column each, the code in the cell; an empty cell means not disaggregated by it.
-    """
-    import getpass
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from hub.db import create_engine, create_session_factory
-    from hub.errors import HubError
-    from hub.reporting.bulk import CsvFormatError, LoadResult, load_csv, read_csv
-
-    shown = 50
-    if file_format not in ("csv", "sdmx-csv"):
-        err.print(f"--format {file_format!r}: expected csv or sdmx-csv")
-        raise typer.Exit(2)
-    try:
-        who = actor or f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):  # no user name in some containers
-        who = "cli"
-    if file.suffix.lower() == ".xlsx":  # a filled Excel form (`hub form xlsx`)
-        _load_workbook(file, regime, period, agency, system, validate_only, idempotency_key, who)
-        return
-    data = file.read_bytes()
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    try:
-        with Progress(
-            TextColumn("reading {task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=err,
-        ) as progress:
-            task = progress.add_task(file.name, total=lines)
-            if file_format == "sdmx-csv":
-                parsed = asyncio.run(_read_sdmx_csv(data, regime, period, agency, system))
-                progress.advance(task, lines)
-            else:
-                parsed = read_csv(
-                    data,
-                    regime=regime,
-                    period=period,
-                    agency=agency,
-                    system=system,
-                    on_rows=lambda count: progress.advance(task, count),
-                )
-    except CsvFormatError as error:
-        for problem in error.problems[:shown]:
-            err.print(str(problem), markup=False, highlight=False)
-        err.print(f"[red]{file}: cannot be read ({len(error.problems)} problem(s))[/red]")
-        raise typer.Exit(1) from None
-
-    async def submit(parsed: CsvDraft) -> LoadResult:
-        engine = create_engine(Settings.from_env())
-        try:
-            async with create_session_factory(engine)() as session:
-                result = await load_csv(
-                    parsed,
-                    session=session,
-                    actor=who,
-                    validate_only=validate_only,
-                    idempotency_key=idempotency_key,
-                )
-                if result.ok and not validate_only:
-                    await session.commit()
-                return result
-        finally:
-            await engine.dispose()
-
-    try:
-        with err.status(f"validating {len(parsed.rows)} observations"):
-            result = asyncio.run(submit(parsed))
-    except HubError as error:
-        err.print(f"[red]{error.message}[/red]")
-        raise typer.Exit(1) from None
-    if not result.ok:
-        for problem in result.problems[:shown]:
-            err.print(str(problem), markup=False, highlight=False)
-        more = f", the first {shown} shown" if len(result.problems) > shown else ""
-        err.print(f"[red]{len(result.problems)} problem(s){more}: nothing was written[/red]")
-        raise typer.Exit(1)
-    outcome = result.outcome
-    if validate_only:
-        console.print(f"valid: {outcome.observation_count} observations (nothing written)")
-        return
-    assert outcome.version is not None
-    done = "already loaded with this idempotency key" if outcome.replayed else "stored"
-    console.print(
-        f"{done}: {regime}/{agency}/{period} version {outcome.version.version}, "
-        f"{outcome.observation_count} observations ({outcome.created} new, "
-        f"{outcome.revised} revised, {outcome.unchanged} unchanged)"
-    )
-
-
 @form_app.command("xlsx")
 def form_xlsx(
     regime: Annotated[str, typer.Option(help="Regime code, e.g. HUB-RR-PROV-SEM-M.")],
@@ -373,81 +242,6 @@ def form_xlsx(
         raise typer.Exit(1) from None
     output.write_bytes(data)
     console.print(f"wrote {output}")
-
-
-def _load_workbook(
-    file: Path,
-    regime: str,
-    period: str,
-    agency: str,
-    system: str | None,
-    validate_only: bool,
-    idempotency_key: str | None,
-    who: str,
-) -> None:
-    """`hub load` of a filled Excel form: problems are printed with their cells."""
-    from hub.db import create_engine, create_session_factory
-    from hub.errors import HubError
-    from hub.reporting.excel_import import (
-        ExcelDraft,
-        ExcelFormatError,
-        ExcelLoadResult,
-        load_workbook_draft,
-        read_workbook,
-    )
-
-    shown = 50
-    try:
-        parsed = read_workbook(
-            file.read_bytes(), regime=regime, period=period, agency=agency, system=system
-        )
-    except ExcelFormatError as error:
-        for problem in error.problems[:shown]:
-            err.print(str(problem), markup=False, highlight=False)
-        err.print(f"[red]{file}: cannot be read ({len(error.problems)} problem(s))[/red]")
-        raise typer.Exit(1) from None
-    except HubError as error:
-        err.print(f"[red]{error.message}[/red]")
-        raise typer.Exit(1) from None
-
-    async def submit(parsed: ExcelDraft) -> ExcelLoadResult:
-        engine = create_engine(Settings.from_env())
-        try:
-            async with create_session_factory(engine)() as session:
-                result = await load_workbook_draft(
-                    parsed,
-                    session=session,
-                    actor=who,
-                    validate_only=validate_only,
-                    idempotency_key=idempotency_key,
-                )
-                if result.ok and not validate_only:
-                    await session.commit()
-                return result
-        finally:
-            await engine.dispose()
-
-    try:
-        result = asyncio.run(submit(parsed))
-    except HubError as error:
-        err.print(f"[red]{error.message}[/red]")
-        raise typer.Exit(1) from None
-    if not result.ok:
-        for problem in result.problems[:shown]:
-            err.print(str(problem), markup=False, highlight=False)
-        more = f", the first {shown} shown" if len(result.problems) > shown else ""
-        err.print(f"[red]{len(result.problems)} problem(s){more}: nothing was written[/red]")
-        raise typer.Exit(1)
-    outcome = result.outcome
-    if validate_only:
-        console.print(f"valid: {outcome.observation_count} observations (nothing written)")
-        return
-    assert outcome.version is not None
-    done = "already loaded with this idempotency key" if outcome.replayed else "stored"
-    console.print(
-        f"{done}: {regime}/{agency}/{period} version {outcome.version.version}, "
-        f"{outcome.observation_count} observations from {file.name}"
-    )
 
 
 def _validated_source_issues(sources: Path | None) -> list[Issue] | None:
@@ -480,30 +274,6 @@ async def _import(catalog: Catalog) -> ImportSummary:
             return summary
     finally:
         await engine.dispose()
-
-
-async def _read_sdmx_csv(
-    data: bytes, regime: str, period: str, agency: str, system: str | None
-) -> CsvDraft:
-    """An SDMX-CSV file read against the stored catalog's dataflow of `regime`."""
-    from hub.db import create_engine, create_session_factory
-    from hub.errors import NotFoundError
-    from hub.metadata.store import load_catalog
-    from hub.reporting.bulk import CsvFormatError, CsvProblem
-    from hub.sdmx.csv_import import read_sdmx_csv
-
-    engine = create_engine(Settings.from_env())
-    try:
-        async with create_session_factory(engine)() as session:
-            catalog = await load_catalog(session=session)
-    finally:
-        await engine.dispose()
-    try:
-        return read_sdmx_csv(
-            data, catalog, regime=regime, period=period, agency=agency, system=system
-        )
-    except NotFoundError as error:  # no such regime, or one without data tables
-        raise CsvFormatError([CsvProblem(None, "regime", "NO_DATAFLOW", error.message)]) from None
 
 
 def _import_as_drafts(catalog: Catalog, *, dry_run: bool) -> None:

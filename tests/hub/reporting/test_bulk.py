@@ -3,22 +3,31 @@ bad file writes nothing."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
 
+import orjson
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.pool import NullPool
 from typer.testing import CliRunner
 
+from hub.access.signatures import register_key
 from hub.cli import app
+from hub.db import create_engine
 from hub.observations.models import Observation, ObservationRevision
 from hub.reporting.bulk import CsvFormatError, load_csv, locate, read_csv
+from hub.reporting.models import Regime
 from hub.reporting.problems import Problem, ProblemCode
 from hub.reporting.report_models import Report, ReportVersion
 from hub.reporting.validation import ObservationDraft
+from hub.settings import Settings
 from tests.hub.reporting.catalog_fixture import NOW, PERIOD, PROVINCE, REGIME, store_catalog
+from tests.hub.security.keys import SigningKey, make_key
 
 GOOD = """indicator,area,period,value,unit,status,comment,dim.SEX
 POP,P01,2025-M03,1000,PERSON,,,T
@@ -191,9 +200,12 @@ def runner(database_url: str, stored_catalog: None, monkeypatch: pytest.MonkeyPa
     return CliRunner()
 
 
+def _arguments(path: Path, *extra: str) -> list[str]:
+    return ["load", str(path), "--regime", REGIME, "--period", PERIOD, "--agency", PROVINCE, *extra]
+
+
 def _load(runner: CliRunner, path: Path, *extra: str) -> tuple[int, str]:
-    arguments = ["load", str(path), "--regime", REGIME, "--period", PERIOD, "--agency", PROVINCE]
-    result = runner.invoke(app, [*arguments, *extra])
+    result = runner.invoke(app, _arguments(path, *extra))
     return result.exit_code, " ".join(result.output.split())
 
 
@@ -224,3 +236,91 @@ def test_hub_load_prints_problems_by_row_and_fails(runner: CliRunner, tmp_path: 
     assert "2 problem(s): nothing was written" in output
     assert unreadable_code == 1
     assert "column 'period' is required but missing" in unreadable_output
+
+
+@pytest.fixture
+async def signing_regime(
+    runner: CliRunner, session_factory: async_sessionmaker[AsyncSession]
+) -> tuple[SigningKey, str]:
+    """REGIME now requires signatures; an Ed25519 key of PROVINCE is registered (its id)."""
+    key = make_key("ED25519")
+    async with session_factory() as session:
+        await session.execute(
+            sa.update(Regime).where(Regime.code == REGIME).values(requires_signature=True)
+        )
+        registered = await register_key(
+            session=session, agency=PROVINCE, public_key=key.public, algorithm=None, actor="t"
+        )
+        await session.commit()
+    return key, registered.fingerprint
+
+
+def _signature_key_ids(database_url: str) -> list[str | None]:
+    """The key id of each stored report version, read on a loop and engine of its own (the
+    CLI runs its own event loop, so the test calling it cannot be a coroutine)."""
+
+    async def read() -> list[str | None]:
+        engine = create_engine(Settings(database_url=database_url), poolclass=NullPool)
+        try:
+            async with engine.connect() as connection:
+                found = await connection.scalars(sa.select(ReportVersion.signature_key_id))
+                return sorted(found.all(), key=str)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
+
+
+def test_hub_load_signs_the_canonical_content_or_loads_unsigned_when_told(
+    runner: CliRunner, signing_regime: tuple[SigningKey, str], database_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "report.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    key, key_id = signing_regime
+
+    unsigned = _load(runner, path)
+    content = runner.invoke(app, _arguments(path, "--canonical-content")).stdout_bytes
+    signature = tmp_path / "report.sig"
+    signature.write_text(base64.b64encode(key.sign(content)).decode())
+    tampered = tmp_path / "tampered.csv"
+    tampered.write_text(GOOD.replace("480.5", "480.6"), encoding="utf-8")
+    signed_option = ("--signature", str(signature), "--key-id", key_id, "--algorithm", "ED25519")
+    forged = _load(runner, tampered, *signed_option)
+    before = _signature_key_ids(database_url)
+    signed = _load(runner, path, *signed_option)
+    after_signed = _signature_key_ids(database_url)
+    fallback = _load(runner, tampered, "--unsigned")
+
+    assert unsigned[0] == 1 and "SIGNATURE_REQUIRED" in unsigned[1]
+    assert orjson.loads(content)["observations"][1]["value"] == "480.5"
+    assert forged[0] == 1 and "SIGNATURE_INVALID" in forged[1]
+    assert before == []
+    assert signed[0] == 0 and "version 1" in signed[1]
+    assert after_signed == [key_id]
+    assert fallback[0] == 0 and "version 2" in fallback[1]
+    assert _signature_key_ids(database_url) == sorted([key_id, None], key=str)
+
+
+def test_hub_load_signature_options_go_together(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "report.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    signature = tmp_path / "report.sig"
+    signature.write_text("AAAA")
+
+    lonely = _load(runner, path, "--key-id", "k")
+    half = _load(runner, path, "--signature", str(signature))
+    both = _load(
+        runner,
+        path,
+        "--unsigned",
+        "--signature",
+        str(signature),
+        "--key-id",
+        "k",
+        "--algorithm",
+        "ED25519",
+    )
+
+    assert lonely == (2, "--key-id and --algorithm go with --signature FILE")
+    assert half == (2, "--signature needs --key-id and --algorithm")
+    assert both == (2, "--unsigned and --signature exclude each other")

@@ -29,6 +29,7 @@ from catalog.model import (
     Codelist,
     Indicator,
     IndicatorGroup,
+    PeriodAggregation,
     ValueType,
 )
 from catalog.namespaces import DCTERMS, QB, RDF, RDFS, RH, SKOS
@@ -173,6 +174,8 @@ def write_indicators(graph: Graph, base: str, indicators: Iterable[Indicator]) -
                 (node, RH.weightIndicator, entity_iri(base, "indicator", ind.weight_indicator))
             )
         graph.add((node, RH.valueType, Literal(ind.value_type.value)))
+        if ind.period_aggregation is not PeriodAggregation.NONE:
+            graph.add((node, RH.periodAggregation, Literal(ind.period_aggregation.value)))
         if ind.min_value is not None:
             graph.add((node, RH.minValue, decimal_literal(ind.min_value)))
         if ind.max_value is not None:
@@ -208,6 +211,9 @@ def read_indicators(reader: GraphReader) -> list[Indicator]:
                 aggregation=reader.choice(node, RH.aggregation, AggregationRule),
                 weight_indicator=reader.optional_code(node, RH.weightIndicator, NOTATION),
                 value_type=reader.choice(node, RH.valueType, ValueType),
+                period_aggregation=reader.optional_choice(
+                    node, RH.periodAggregation, PeriodAggregation, PeriodAggregation.NONE
+                ),
                 min_value=reader.optional_decimal(node, RH.minValue),
                 max_value=reader.optional_decimal(node, RH.maxValue),
                 broader=reader.codes(node, SKOS.broader, RH.broaderList, NOTATION),

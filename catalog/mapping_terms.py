@@ -300,6 +300,12 @@ class GraphReader:
     def choice(self, subject: Node, prop: URIRef, choices: type[EnumT]) -> EnumT:
         return self.as_choice(subject, prop, self.one(subject, prop), choices)
 
+    def optional_choice(
+        self, subject: Node, prop: URIRef, choices: type[EnumT], default: EnumT
+    ) -> EnumT:
+        value = self.optional(subject, prop)
+        return default if value is None else self.as_choice(subject, prop, value, choices)
+
     def as_frequency(self, subject: Node, prop: URIRef, value: Node) -> Frequency:
         frequency = _FREQUENCIES.get(self.as_iri(subject, prop, value))
         if frequency is None:

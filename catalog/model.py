@@ -96,6 +96,16 @@ class AggregationRule(enum.Enum):
     NONE = "none"  # not aggregable (indices, rates without a weight)
 
 
+class PeriodAggregation(enum.Enum):
+    """How values of an indicator combine over time, into a longer period (DHIS2 keeps the
+    same distinction in its aggregation types: sum, average over time, last value)."""
+
+    SUM = "sum"  # flows: the year's exports are the sum of its months
+    AVERAGE = "average"  # the mean of the shorter periods (a year's labour force)
+    LAST = "last"  # stocks measured at a moment: the value of the last shorter period
+    NONE = "none"  # not combinable over time (growth rates, indices, shares)
+
+
 class ValueType(enum.Enum):
     LEVEL = "level"
     PERCENT = "percent"
@@ -315,6 +325,7 @@ class Indicator:
     aggregation: AggregationRule = AggregationRule.SUM
     weight_indicator: str | None = None
     value_type: ValueType = ValueType.LEVEL
+    period_aggregation: PeriodAggregation = PeriodAggregation.NONE
     min_value: Decimal | None = None
     max_value: Decimal | None = None
     broader: tuple[str, ...] = ()

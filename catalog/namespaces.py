@@ -111,6 +111,7 @@ class RH(DefinedNamespace):
     method: URIRef  # computation method (vi/en)
     aggregation: URIRef  # how values combine across areas (the AggregationRule value)
     weightIndicator: URIRef  # the indicator weighting a weighted aggregation
+    periodAggregation: URIRef  # how values combine over time (the PeriodAggregation value)
     valueType: URIRef  # level, percent, rate, index or ratio (the ValueType value)
     minValue: URIRef  # smallest plausible value (xsd:decimal)
     maxValue: URIRef  # largest plausible value (xsd:decimal)

@@ -20,8 +20,22 @@ import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from catalog.formula import (
+    Dimension,
+    FormulaError,
+    FormulaUnitError,
+    Reference,
+    dimension_in,
+    formula_dimension,
+    parse_formula,
+    references,
+    walk,
+)
+from catalog.formula import (
+    Node as FormulaNode,
+)
 from catalog.mapping import MappingError, graph_to_catalog
-from catalog.model import Catalog
+from catalog.model import Catalog, Indicator, PeriodAggregation, ValueType
 from catalog.namespaces import RDF, SH, bind_prefixes
 
 Severity = Literal["violation", "warning"]
@@ -196,6 +210,101 @@ def _indicator_rules(c: Catalog) -> Iterator[Issue]:
             yield from _twice(focus, path, values)
 
 
+def _formula_rules(c: Catalog) -> Iterator[Issue]:
+    """Formulas parse, name indicators of the catalog, do not loop, and give the declared unit."""
+    links: dict[str, tuple[str, ...]] = {}
+    for ind in c.indicators.values():
+        if ind.formula is None:
+            continue
+        focus = f"indicator {ind.code}"
+        try:
+            tree = parse_formula(ind.formula)
+        except FormulaError as error:
+            yield Issue("violation", focus, "formula", f"{ind.formula!r}: {error}")
+            continue
+        codes = references(tree)
+        links[ind.code] = codes
+        yield from _check_refs(focus, "formula", "indicator", codes, c.indicators)
+        if not codes:
+            yield Issue("violation", focus, "formula", "the formula refers to no indicator")
+        unknown = [code for code in codes if code not in c.indicators]
+        yield from _selection_issues(c, ind, tree)
+        declared = dimension_in(c.units, ind.unit)
+        if unknown or declared is None:
+            continue  # reported above, or by the unit reference check
+        if any(dimension_in(c.units, c.indicators[code].unit) is None for code in codes):
+            continue  # an input's unit is unknown: the unit reference check names it
+
+        def dimension_of(code: str) -> Dimension | None:
+            return dimension_in(c.units, c.indicators[code].unit)
+
+        try:
+            found = formula_dimension(tree, dimension_of)
+        except FormulaUnitError as error:
+            yield Issue("violation", focus, "formula", str(error))
+            continue
+        if found != declared:
+            hint = ""
+            if found.bases == declared.bases and declared.multiplier:
+                factor = found.multiplier / declared.multiplier
+                hint = f": multiply the formula by {format(factor.normalize(), 'f')}"
+            yield Issue(
+                "violation",
+                focus,
+                "formula",
+                f"the formula gives values in {found.describe()}, but the unit {ind.unit} is "
+                f"{declared.describe()}{hint}",
+            )
+    yield from _cycles("indicator", "formula", links)
+
+
+def _selection_issues(c: Catalog, ind: Indicator, tree: FormulaNode) -> Iterator[Issue]:
+    """Each input is read at one code of each codelist the derived indicator does not have."""
+    focus = f"indicator {ind.code}"
+    for node in walk(tree):
+        if not isinstance(node, Reference) or node.code not in c.indicators:
+            continue
+        source = c.indicators[node.code]
+        chosen = dict(node.selection)
+        for codelist, code in node.selection:
+            known = c.codelists.get(codelist)
+            if codelist not in source.dimensions or known is None:
+                yield Issue(
+                    "violation",
+                    focus,
+                    "formula",
+                    f"[{node.code}] is not disaggregated by {codelist}",
+                )
+            elif known.get(code) is None:
+                yield Issue("violation", focus, "formula", f"{code} is not a code of {codelist}")
+        for codelist in source.dimensions:
+            if codelist in chosen or codelist in ind.dimensions:
+                continue
+            known = c.codelists.get(codelist)
+            if known is not None and known.total_code is None:
+                yield Issue(
+                    "violation",
+                    focus,
+                    "formula",
+                    f"{codelist} of {node.code} has no total code: say which code to read, "
+                    f"[{node.code} {codelist}={known.codes[0].code}]",
+                )
+
+
+def _period_rules(c: Catalog) -> Iterator[Issue]:
+    for ind in c.indicators.values():
+        if (
+            ind.period_aggregation is PeriodAggregation.SUM
+            and ind.value_type is not ValueType.LEVEL
+        ):
+            yield Issue(
+                "violation",
+                f"indicator {ind.code}",
+                "period_aggregation",
+                f"a {ind.value_type.value} cannot be summed over time: use average, last or none",
+            )
+
+
 def _regime_rules(c: Catalog) -> Iterator[Issue]:
     for regime in c.regimes.values():
         focus = f"regime {regime.code}"
@@ -283,6 +392,8 @@ _RULES: tuple[Callable[[Catalog], Iterable[Issue]], ...] = (
     _indicator_rules,
     _regime_rules,
     _cycle_rules,
+    _formula_rules,
+    _period_rules,
 )
 
 

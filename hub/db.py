@@ -216,6 +216,10 @@ def _configure_sqlite(engine: AsyncEngine, *, wal: bool) -> None:
                 cursor.execute("PRAGMA synchronous=NORMAL")
         finally:
             cursor.close()
+        # Imported here: hub.exact_sql builds on this module's ExactDecimal.
+        from hub.exact_sql import register_sqlite_functions
+
+        register_sqlite_functions(dbapi_connection)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:

@@ -17,6 +17,7 @@ strawberry.enum(model.AreaLevel, description="Level of an administrative unit.")
 strawberry.enum(
     model.AggregationRule, description="How an indicator's values combine across areas."
 )
+strawberry.enum(model.PeriodAggregation, description="How an indicator's values combine over time.")
 strawberry.enum(model.ValueType, description="What kind of number a value is.")
 strawberry.enum(
     model.RegimeKind, description="Periodic, thematic or ad hoc (Decree 09 Arts. 9-11)."

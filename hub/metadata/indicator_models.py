@@ -17,7 +17,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from catalog.model import AggregationRule, Frequency, ValueType
+from catalog.model import AggregationRule, Frequency, PeriodAggregation, ValueType
 from hub.db import Base, ExactDecimal, UTCDateTime, code_column, enum_type, utcnow
 
 
@@ -76,6 +76,9 @@ class IndicatorVersion(Base):
     )
     weight_indicator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("indicator.id"))
     value_type: Mapped[ValueType] = mapped_column(enum_type(ValueType, "value_type"))
+    period_aggregation: Mapped[PeriodAggregation] = mapped_column(
+        enum_type(PeriodAggregation, "period_aggregation"), server_default="none"
+    )
     min_value: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     max_value: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     formula: Mapped[str | None] = mapped_column(sa.Text)

@@ -141,6 +141,7 @@ async def _indicator_records(session: AsyncSession, rows: Sequence[Row]) -> list
             aggregation=v.aggregation,
             weight_indicator=row.weight_code,
             value_type=v.value_type,
+            period_aggregation=v.period_aggregation,
             min_value=v.min_value,
             max_value=v.max_value,
             broader=tuple(links[(v.id, m.LinkKind.BROADER)]),

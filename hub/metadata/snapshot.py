@@ -211,6 +211,7 @@ async def read_snapshot(session: AsyncSession) -> Snapshot:
             aggregation=v.aggregation,
             weight_indicator=indicator.get(v.weight_indicator_id),
             value_type=v.value_type,
+            period_aggregation=v.period_aggregation,
             min_value=v.min_value,
             max_value=v.max_value,
             broader=tuple(

@@ -19,6 +19,7 @@ from catalog.model import (
     AggregationRule,
     AreaLevel,
     Frequency,
+    PeriodAggregation,
     ValueType,
 )
 from hub.graphql.context import Context
@@ -283,6 +284,9 @@ class Indicator(Node):
     )
     frequencies: list[Frequency] = strawberry.field(description="Periodicities it is compiled at.")
     aggregation: AggregationRule = strawberry.field(description="How values combine across areas.")
+    period_aggregation: PeriodAggregation = strawberry.field(
+        description="How values combine over time (sum, average, last value, none)."
+    )
     value_type: ValueType = strawberry.field(description="Level, percent, rate, index or ratio.")
     min_value: Decimal | None = strawberry.field(description="Smallest valid value, if bounded.")
     max_value: Decimal | None = strawberry.field(description="Largest valid value, if bounded.")
@@ -303,6 +307,7 @@ class Indicator(Node):
             is_code_provisional=m.is_code_provisional,
             frequencies=list(m.frequencies),
             aggregation=m.aggregation,
+            period_aggregation=m.period_aggregation,
             value_type=m.value_type,
             min_value=m.min_value,
             max_value=m.max_value,

@@ -281,6 +281,7 @@ class CatalogWriter(BulkWriter):
             "aggregation": i.aggregation,
             "weight_indicator_id": _ref(stored.indicator_ids, i.weight_indicator),
             "value_type": i.value_type,
+            "period_aggregation": i.period_aggregation,
             "min_value": i.min_value,
             "max_value": i.max_value,
             "formula": i.formula,

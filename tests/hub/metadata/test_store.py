@@ -150,7 +150,7 @@ def small_catalog(*, provinces: int = 2) -> Catalog:
             min_value=Decimal("0.000"),
             max_value=Decimal("100.000000000000000000000001"),
             broader=("0101",),
-            formula="0202 / 0101",
+            formula="[0202] / [0101]",
             national_code="X0201",
             is_code_provisional=True,
         ),

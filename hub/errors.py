@@ -41,3 +41,9 @@ class PermissionDeniedError(HubError):
     """The principal lacks the right the operation needs."""
 
     code = "PERMISSION_DENIED"
+
+
+class NotAggregableError(HubError):
+    """An indicator's aggregation rule forbids combining its values as asked."""
+
+    code = "NOT_AGGREGABLE"

@@ -30,6 +30,7 @@ from hub.graphql.scalars import SCALAR_MAP
 from hub.metadata.curation_mutations import CurationMutation, CurationQuery
 from hub.metadata.queries import NODE_FETCHERS as METADATA_NODES
 from hub.metadata.queries import MetadataQuery
+from hub.observations.analytics_queries import AnalyticsQuery
 from hub.observations.queries import ObservationQuery
 from hub.reporting.mutations import ReportingMutation
 from hub.reporting.queries import NODE_FETCHERS as REPORTING_NODES
@@ -58,6 +59,7 @@ Query = merge_types(
         MetadataQuery,
         ReportingQuery,
         ObservationQuery,
+        AnalyticsQuery,
         NodeQuery,
         AccessQuery,
         SignatureQuery,

@@ -1,0 +1,278 @@
+"""Aggregates and availability through the real app, checked against the stored values.
+
+The hub holds the seed catalog and the demo reports as they stood at the end of 2025. Each
+expectation is computed here, in Python, from the values `observations` returns: never by
+re-running the hub's SQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from catalog.mapping import load_source_catalog
+from hub.app import create_app
+from hub.db import create_engine, create_session_factory, run_migrations
+from hub.demo import load_demo
+from hub.metadata.store import import_catalog
+from hub.settings import Settings
+from tests.conftest import fresh_database, postgres_server
+from tests.hub.api.conftest import counting_statements, graphql
+
+DEMO_AS_OF = datetime(2025, 12, 31, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+EARLIER = "2025-11-15T00:00:00+07:00"
+
+OBSERVATIONS = """
+query Values($indicator: String!, $after: String, $asOf: DateTime) {
+  observations(filter: {indicators: [$indicator]}, first: 500, after: $after, asOf: $asOf) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { areaCode period periodStart frequency value dimensions { dimension code } } }
+  }
+}
+"""
+AGGREGATE = """
+query Aggregate($indicator: String!, $groupBy: [AggregateBy!]!, $areaLevel: AreaLevel,
+                $frequency: Frequency, $byDimensions: [String!], $asOf: DateTime) {
+  aggregate(indicator: $indicator, groupBy: $groupBy, areaLevel: $areaLevel,
+            frequency: $frequency, byDimensions: $byDimensions, asOf: $asOf) {
+    indicatorCode rule periodRule unitCode
+    groups { areaCode areaLevel period value count derived dimensions { dimension code } }
+  }
+}
+"""
+AVAILABILITY = """
+query Availability($indicator: String!, $areas: [String!]) {
+  availability(indicator: $indicator, areas: $areas) {
+    count
+    areas { areaCode count }
+    periods { period count }
+    codes { dimension code count }
+  }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+async def demo_app(
+    database_backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Starlette]:
+    url, name = await fresh_database(database_backend, tmp_path_factory.mktemp("aggregates"))
+    await asyncio.to_thread(run_migrations, url)
+    settings = Settings().with_database(url)
+    engine = create_engine(settings)
+    async with create_session_factory(engine)() as session:
+        await import_catalog(load_source_catalog(), session=session)
+        await load_demo(session=session, now=DEMO_AS_OF)
+        await session.commit()
+    await engine.dispose()
+    app = create_app(settings)
+    yield app
+    await app.state.engine.dispose()
+    if name is not None:
+        await postgres_server().drop(name)
+
+
+@pytest.fixture
+async def client(demo_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=demo_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
+        yield client
+
+
+async def stored(
+    client: httpx.AsyncClient, indicator: str, as_of: str | None = None
+) -> list[dict[str, Any]]:
+    """Every accepted value of `indicator`, read page by page through `observations`."""
+    values: list[dict[str, Any]] = []
+    after = None
+    while True:
+        body = await graphql(
+            client, OBSERVATIONS, {"indicator": indicator, "after": after, "asOf": as_of}
+        )
+        page = body["data"]["observations"]
+        values += [edge["node"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return values
+        after = page["pageInfo"]["endCursor"]
+
+
+async def aggregate(client: httpx.AsyncClient, **variables: Any) -> dict[str, Any]:
+    body = await graphql(client, AGGREGATE, variables)
+    assert "errors" not in body, body
+    result: dict[str, Any] = body["data"]["aggregate"]
+    return result
+
+
+def rounded(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP).normalize()
+
+
+async def test_a_sum_over_the_provinces_by_year_equals_the_stored_months_added_up(
+    client: httpx.AsyncClient,
+) -> None:
+    values = await stored(client, "HUB-EXPORTS")
+    expected: dict[str, Decimal] = defaultdict(Decimal)
+    counts: dict[str, int] = defaultdict(int)
+    for v in values:
+        if v["areaCode"] != "VN" and v["frequency"] == "MONTHLY":
+            expected[v["period"][:4]] += Decimal(v["value"])
+            counts[v["period"][:4]] += 1
+    assert expected, "the demo data has monthly exports of provinces"
+
+    found = await aggregate(
+        client,
+        indicator="HUB-EXPORTS",
+        groupBy=["PERIOD"],
+        areaLevel="NATION",
+        frequency="ANNUAL",
+    )
+
+    assert (found["rule"], found["periodRule"], found["unitCode"]) == ("SUM", "SUM", "USD_MN")
+    got = {g["period"]: (Decimal(g["value"]), g["count"]) for g in found["groups"]}
+    assert got == {year: (expected[year], counts[year]) for year in expected}
+    assert all(g["areaCode"] is None and not g["derived"] for g in found["groups"])
+
+
+async def test_each_area_by_quarter_and_a_stock_takes_its_last_value(
+    client: httpx.AsyncClient,
+) -> None:
+    exports = await stored(client, "HUB-EXPORTS")
+    m2 = await stored(client, "HUB-M2")
+
+    by_quarter = await aggregate(
+        client, indicator="HUB-EXPORTS", groupBy=["AREA", "PERIOD"], frequency="QUARTERLY"
+    )
+    stock = await aggregate(
+        client, indicator="HUB-M2", groupBy=["AREA", "PERIOD"], frequency="ANNUAL"
+    )
+
+    expected: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    quarterly = {(v["areaCode"], v["period"]) for v in exports if v["frequency"] == "QUARTERLY"}
+    for v in exports:
+        month = int(v["periodStart"][5:7])
+        quarter = (v["areaCode"], f"{v['period'][:4]}-Q{(month - 1) // 3 + 1}")
+        # A value reported for the quarter itself is the quarter's figure.
+        if v["frequency"] == "QUARTERLY" or quarter not in quarterly:
+            expected[quarter] += Decimal(v["value"])
+    got = {(g["areaCode"], g["period"]): Decimal(g["value"]) for g in by_quarter["groups"]}
+    assert got == expected
+    last = {}
+    for v in sorted(m2, key=lambda v: v["periodStart"]):
+        last[(v["areaCode"], v["period"][:4])] = Decimal(v["value"])
+    assert stock["periodRule"] == "LAST"
+    assert {(g["areaCode"], g["period"]): Decimal(g["value"]) for g in stock["groups"]} == last
+
+
+async def test_a_weighted_average_weights_each_value_by_the_weight_indicator(
+    client: httpx.AsyncClient,
+) -> None:
+    rates = await stored(client, "HUB-UNEMPLOYMENT")
+    weights = {
+        (
+            w["areaCode"],
+            w["period"],
+            tuple(sorted((d["dimension"], d["code"]) for d in w["dimensions"])),
+        ): Decimal(w["value"])
+        for w in await stored(client, "0201")
+    }
+    sums: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for v in rates:
+        dims = tuple(sorted((d["dimension"], d["code"]) for d in v["dimensions"]))
+        if v["areaCode"] == "VN" or dict(dims).get("URBAN_RURAL") != "T":
+            continue
+        weight = weights.get((v["areaCode"], v["period"], dims))
+        if weight is not None:
+            sums[(v["period"], dict(dims)["SEX"])][0] += Decimal(v["value"]) * weight
+            sums[(v["period"], dict(dims)["SEX"])][1] += weight
+    assert sums, "the demo data has unemployment rates with their labour force"
+
+    found = await aggregate(
+        client,
+        indicator="HUB-UNEMPLOYMENT",
+        groupBy=["PERIOD"],
+        areaLevel="NATION",
+        byDimensions=["SEX"],
+    )
+
+    assert found["rule"] == "WEIGHTED"
+    got = {(g["period"], g["dimensions"][0]["code"]): Decimal(g["value"]) for g in found["groups"]}
+    assert got == {key: rounded(vw / w) for key, (vw, w) in sums.items()}
+    assert all(len(g["value"].partition(".")[2]) <= 6 for g in found["groups"])
+
+
+async def test_an_indicator_that_does_not_aggregate_is_refused_by_name(
+    client: httpx.AsyncClient,
+) -> None:
+    body = await graphql(
+        client, AGGREGATE, {"indicator": "HUB-PPI", "groupBy": ["PERIOD"], "areaLevel": "NATION"}
+    )
+
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "NOT_AGGREGABLE"
+    assert "HUB-PPI" in error["message"] and "NONE" in error["message"]
+
+
+async def test_as_of_aggregates_the_values_accepted_by_then(client: httpx.AsyncClient) -> None:
+    now = await stored(client, "HUB-EXPORTS")
+    then = await stored(client, "HUB-EXPORTS", EARLIER)
+    assert len(then) < len(now)
+
+    found = await aggregate(client, indicator="HUB-EXPORTS", groupBy=["AREA"], asOf=EARLIER)
+
+    expected: dict[str, Decimal] = defaultdict(Decimal)
+    for v in then:
+        expected[v["areaCode"]] += Decimal(v["value"])
+    assert {g["areaCode"]: Decimal(g["value"]) for g in found["groups"]} == expected
+
+
+async def test_availability_counts_values_per_area_period_and_code(
+    client: httpx.AsyncClient,
+) -> None:
+    values = [
+        v for v in await stored(client, "HUB-BUDGET_REVENUE") if v["areaCode"] in ("01", "79")
+    ]
+
+    body = await graphql(
+        client, AVAILABILITY, {"indicator": "HUB-BUDGET_REVENUE", "areas": ["01", "79"]}
+    )
+
+    found = body["data"]["availability"]
+    assert found["count"] == len(values) > 0
+    per_area: dict[str, int] = defaultdict(int)
+    per_period: dict[str, int] = defaultdict(int)
+    per_code: dict[tuple[str, str], int] = defaultdict(int)
+    for v in values:
+        per_area[v["areaCode"]] += 1
+        per_period[v["period"]] += 1
+        for d in v["dimensions"]:
+            per_code[(d["dimension"], d["code"])] += 1
+    assert {a["areaCode"]: a["count"] for a in found["areas"]} == per_area
+    assert {p["period"]: p["count"] for p in found["periods"]} == per_period
+    assert {(c["dimension"], c["code"]): c["count"] for c in found["codes"]} == per_code
+
+
+async def test_aggregate_and_availability_run_a_constant_number_of_statements(
+    client: httpx.AsyncClient, demo_app: Starlette
+) -> None:
+    counts = []
+    for areas in (["01"], None):
+        with counting_statements(demo_app) as counter:
+            body = await graphql(
+                client,
+                'query($areas: [String!]) { aggregate(indicator: "HUB-EXPORTS", '
+                "groupBy: [AREA, PERIOD], areas: $areas, frequency: ANNUAL) { groups { value } }"
+                ' availability(indicator: "HUB-EXPORTS", areas: $areas) { count } }',
+                {"areas": areas},
+            )
+        assert "errors" not in body
+        counts.append(counter.count)
+    assert counts[0] == counts[1] <= 16  # definitions and codelists, then 1 + 3 reads

@@ -267,7 +267,7 @@ def references(node: Node) -> tuple[str, ...]:
 def show(node: Node) -> str:
     """A canonical text of the tree (brackets around every code, parentheses where needed)."""
     if isinstance(node, Number):
-        return str(node.value)
+        return format(node.value, "f")
     if isinstance(node, Reference):
         return f"[{' '.join([node.code, *(f'{c}={v}' for c, v in node.selection)])}]"
     if isinstance(node, Negate):

@@ -163,7 +163,7 @@ INDICATORS = (
         max_value=Decimal("100.0"),
         broader=("0104", "0101"),
         related=("0103", "0101"),
-        formula="[0103] / [0101] * 100",
+        formula="[0103] / [0101 URBAN=U] * 100",
         national_code="T0102",
         is_code_provisional=True,
     ),

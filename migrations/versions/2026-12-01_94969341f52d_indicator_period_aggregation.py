@@ -39,4 +39,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("indicator_version", schema=None) as batch_op:
+        # The CHECK of the enum names the column: SQLite's table copy would keep it.
+        batch_op.drop_constraint("period_aggregation", type_="check")
         batch_op.drop_column("period_aggregation")

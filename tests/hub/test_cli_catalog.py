@@ -63,7 +63,7 @@ def test_import_is_idempotent_and_export_gives_back_the_sources(
     )
 
     assert first.exit_code == 0, first.output
-    assert "indicators: 89 created" in " ".join(first.output.split())
+    assert "indicators: 91 created" in " ".join(first.output.split())
     assert second.exit_code == 0, second.output
     assert " ".join(second.output.split()).count("0 created, 0 updated") == 7
     assert export.exit_code == 0 and export_jsonld.exit_code == 0

@@ -3,14 +3,22 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The dashboard's browser libraries (Chart.js, GraphiQL, React), pinned in package-lock.json.
+VENDOR := hub/portal/static/vendor/.installed-stamp
 
-.PHONY: serve test lint format schema schema-check migrate bench clean
+.PHONY: serve test lint format schema schema-check migrate bench screenshots clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml | $(VENDOR)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
+
+## npm installs them into node_modules/; the hub serves its copies (no CDN, nothing at run time).
+$(VENDOR): package.json package-lock.json hub/portal/vendor.py
+	npm ci --no-audit --no-fund --loglevel=error
+	$(PYTHON) -m hub.portal.vendor node_modules
+	touch $(VENDOR)
 
 ## Build the venv, migrate SQLite, load the seed catalog and demo data, serve on 127.0.0.1:8000.
 serve: $(STAMP)
@@ -46,5 +54,9 @@ migrate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.submit_report
 
+## PNG screenshots of the dashboard pages into var/screenshots/ (needs Debian's chromium).
+screenshots: $(STAMP)
+	$(BIN)/python -m tests.browser.screenshots var/screenshots
+
 clean:
-	rm -rf $(VENV) var build *.egg-info
+	rm -rf $(VENV) var build *.egg-info node_modules hub/portal/static/vendor

@@ -23,16 +23,19 @@ from hub.linked.cube import cube_routes
 from hub.linked.routes import linked_data_routes
 from hub.linked.sparql import sparql_routes
 from hub.observations.export import export_observations_csv
+from hub.portal.graphiql import render_graphiql
+from hub.portal.routes import portal_routes
 from hub.reporting.excel_routes import form_routes
 from hub.sdmx.routes import sdmx_routes
 from hub.settings import Settings
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
-    """Strawberry's ASGI endpoint with our context and orjson responses."""
+    """Strawberry's ASGI endpoint with our context and orjson responses; a browser's GET
+    without a query gets GraphiQL from the hub's own assets (strawberry's page loads a CDN)."""
 
     def __init__(self, settings: Settings, app_state: object) -> None:
-        super().__init__(build_schema(settings), graphql_ide=None)
+        super().__init__(build_schema(settings), graphql_ide="graphiql")
         self.settings = settings
         self.app_state = app_state
 
@@ -43,6 +46,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             request=request if isinstance(request, Request) else None,
             principal=principal_of(request.scope),
         )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return render_graphiql(request)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -73,7 +79,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql = GraphQLEndpoint(settings, app.state)
     app.router.routes.extend(
         [
-            Route("/", home, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *cube_routes(),  # before /id/{path}: /id/dataset/{code}
             *linked_data_routes(),
@@ -81,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *sparql_routes(),
             Route("/export/observations.csv", export_observations_csv, methods=["GET"]),
             *form_routes(),
+            *portal_routes(),  # `/`: the dashboard, or the service description as JSON
         ]
     )
     app.add_middleware(
@@ -90,14 +96,3 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes)
     return app
-
-
-async def home(request: Request) -> Response:
-    base = str(request.base_url).rstrip("/")
-    body = {
-        "name": "reporting-hub",
-        "graphql": f"{base}/graphql",
-        "catalog": {"turtle": f"{base}/catalog.ttl", "jsonld": f"{base}/catalog.jsonld"},
-        "identifiers": f"{base}/id/{{kind}}/{{code}}",
-    }
-    return Response(orjson.dumps(body), media_type="application/json")

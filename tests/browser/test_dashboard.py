@@ -283,3 +283,23 @@ async def test_graphiql_loads_from_the_hub_and_runs_a_query(
         text = await result.inner_text()
         assert '"code": "0501"' in text and '"areaName": "Viet Nam"' in text
         assert watch.problems == []
+
+
+async def test_pages_fit_a_phone_screen(browser: Browser, served_hub: ServedHub) -> None:
+    pages = (
+        "/",
+        "/indicators/HUB-EXPORTS?lang=en",
+        f"/regimes/{MONTHLY}/compliance",
+    )
+    async with watched_page(browser, served_hub.url, width=390, height=844) as (page, watch):
+        for path in pages:
+            assert await open_page(page, served_hub.url + path) == "true"
+            # nothing wider than the screen: no sideways scrolling to read a page
+            overflow = await page.evaluate(
+                "() => document.documentElement.scrollWidth - window.innerWidth"
+            )
+            assert overflow <= 0, (path, overflow)
+            for chart in await charts(page):
+                assert_drawn(chart)
+                assert chart["width"] <= 390, chart
+        assert watch.problems == []

@@ -199,7 +199,7 @@ function drawRanking(Chart, selected) {
       },
       scales: {
         x: state.indicator.valueType === "INDEX"
-          ? { ticks: { callback: formatAxis, maxTicksLimit: 5 }, suggestedMin: 100 }
+          ? { ticks: { callback: formatAxis, maxTicksLimit: 5 }, beginAtZero: false, suggestedMin: 100 }
           : { ticks: { callback: formatAxis, maxTicksLimit: 5 }, beginAtZero: true },
         y: { grid: { display: false } },
       },

@@ -42,10 +42,7 @@ function breakdown(indicator, dimensions) {
 function label(card, indicator, dimensions) {
   card.querySelector("[data-name]").textContent = indicator.name;
   card.querySelector("[data-unit]").textContent = unitLabel(indicator.unit);
-  const text = breakdown(indicator, dimensions);
-  const node = card.querySelector("[data-breakdown]");
-  node.textContent = text;
-  node.hidden = !text;
+  card.querySelector("[data-breakdown]").textContent = breakdown(indicator, dimensions);
 }
 
 function drawHeadline(Chart, card, indicator, seriesList, dimensions) {
@@ -105,6 +102,10 @@ function drawHeadline(Chart, card, indicator, seriesList, dimensions) {
 
 function drawRanking(Chart, card, indicator, seriesList, dimensions) {
   label(card, indicator, dimensions);
+  // An index's base is in its breakdown ("same period last year = 100"): no unit needed.
+  const unit = card.querySelector("[data-unit]");
+  unit.textContent = `· ${unitLabel(indicator.unit)}`;
+  unit.hidden = indicator.valueType === "INDEX";
   const provincial = seriesList.filter((s) => s.areaCode !== NATION && s.points.length);
   const latestEnd = provincial.flatMap((s) => s.points).reduce((m, p) => (p.periodEnd > m ? p.periodEnd : m), "");
   const rows = provincial
@@ -143,7 +144,7 @@ function drawRanking(Chart, card, indicator, seriesList, dimensions) {
       },
       scales: {
         x: indicator.valueType === "INDEX"
-          ? { ticks: { callback: formatAxis, maxTicksLimit: 5 }, suggestedMin: 100 }
+          ? { ticks: { callback: formatAxis, maxTicksLimit: 5 }, beginAtZero: false, suggestedMin: 100 }
           : { ticks: { callback: formatAxis, maxTicksLimit: 5 }, beginAtZero: true },
         y: { grid: { display: false } },
       },

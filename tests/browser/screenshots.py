@@ -35,9 +35,10 @@ PAGES = [
 ]
 
 
-async def take_screenshots(output: Path) -> list[Path]:
+async def take_screenshots(output: Path) -> list[str]:
+    """Write the PNGs into `output`; return what went wrong on the pages (nothing, normally)."""
     output.mkdir(parents=True, exist_ok=True)
-    written = []
+    trouble: list[str] = []
     with tempfile.TemporaryDirectory() as directory:
         print("loading the seed catalog and the demo data ...", flush=True)
         hub = ServedHub(await seed_demo_database(Path(directory)))
@@ -50,9 +51,9 @@ async def take_screenshots(output: Path) -> list[Path]:
                         state = await open_page(page, hub.url + path)
                         target = output / f"{name}.png"
                         await page.screenshot(path=str(target), full_page=True)
-                        written.append(target)
                         problems = watch.problems + ([] if state == "true" else [f"ready={state}"])
-                        print(f"{target}" + (f"  PROBLEMS: {problems}" if problems else ""))
+                        trouble += [f"{path}: {problem}" for problem in problems]
+                        print(target)
                 async with watched_page(browser, hub.url) as (page, watch):
                     await page.goto(hub.url + "/graphql")
                     await page.wait_for_selector(".graphiql-container .CodeMirror")
@@ -60,17 +61,19 @@ async def take_screenshots(output: Path) -> list[Path]:
                     await page.wait_for_selector(".result-window .CodeMirror-code >> text=areaName")
                     target = output / "graphiql.png"
                     await page.screenshot(path=str(target))
-                    written.append(target)
-                    print(f"{target}" + (f"  PROBLEMS: {watch.problems}" if watch.problems else ""))
+                    trouble += [f"/graphql: {problem}" for problem in watch.problems]
+                    print(target)
                 await browser.close()
         finally:
             hub.stop()
-    return written
+    return trouble
 
 
 def main() -> None:
     output = Path(sys.argv[1] if len(sys.argv) > 1 else "var/screenshots")
-    asyncio.run(take_screenshots(output))
+    trouble = asyncio.run(take_screenshots(output))
+    if trouble:
+        sys.exit("problems on the pages:\n" + "\n".join(trouble))
 
 
 if __name__ == "__main__":

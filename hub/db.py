@@ -23,7 +23,7 @@ from sqlalchemy import Dialect, MetaData, event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from hub.settings import Settings
@@ -227,8 +227,19 @@ def _configure_sqlite(engine: AsyncEngine, *, wal: bool) -> None:
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions whose objects stay readable after commit (rows become plain GraphQL objects)."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+    """Sessions whose objects stay readable after commit (rows become plain GraphQL objects)
+    and whose commits publish their changes (`hub.events.changes`)."""
+    return async_sessionmaker(
+        engine, expire_on_commit=False, sync_session_class=change_tracking_session()
+    )
+
+
+def change_tracking_session() -> type[Session]:
+    """The sync session class of every hub session: commits bump the data version."""
+    # Imported here: hub.events' tables are declared on this module's Base.
+    from hub.events.changes import ChangeTrackingSession
+
+    return ChangeTrackingSession
 
 
 # Table modules not named `*models.py`; better renamed than listed here.

@@ -17,9 +17,11 @@ from hub.access.models import ROLES_WITH_AGENCY, TOKEN_NAME_LENGTH, ApiToken, Ro
 from hub.access.principals import LOCAL_OPERATOR, Principal
 from hub.db import utcnow
 from hub.errors import HubError, InvalidInputError, NotFoundError
+from hub.events.changes import publish
 from hub.metadata import models as m
 
 TOKEN_PREFIX = "rh_"
+TOKEN_REVOKED = "token.revoked"  # the event of a revocation (`hub.events`)
 # token_urlsafe(32): 32 random bytes as 43 URL-safe base64 characters.
 _TOKEN_PATTERN = re.compile(r"rh_[A-Za-z0-9_-]{43}")
 _DURATION = re.compile(r"(\d{1,5})d")
@@ -197,6 +199,8 @@ async def revoke_token(
             details={"name": stored.name},
             at=now,
         )
+        # Open WebSocket connections of the token close when this commits (hub.graphql.live).
+        publish(session, {"kind": TOKEN_REVOKED, "token": stored.id})
     return _record(stored, agency)
 
 

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from strawberry.dataloader import DataLoader
 
 from hub.access.principals import Principal, anonymous
+from hub.db import change_tracking_session
 from hub.settings import Settings
 
 K = TypeVar("K", bound=Hashable)
@@ -60,7 +61,12 @@ class RequestSession(AsyncSession):
 
 def create_request_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions for GraphQL requests (see `RequestSession`)."""
-    return async_sessionmaker(engine, class_=RequestSession, expire_on_commit=False)
+    return async_sessionmaker(
+        engine,
+        class_=RequestSession,
+        expire_on_commit=False,
+        sync_session_class=change_tracking_session(),
+    )
 
 
 @dataclass

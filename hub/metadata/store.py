@@ -20,11 +20,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalog import model
 from hub.db import utcnow
 from hub.errors import InvalidInputError
+from hub.events.changes import publish
 from hub.metadata.bulk import KindSummary
 from hub.metadata.snapshot import Snapshot, read_snapshot
 from hub.metadata.writer import CatalogWriter, search_text
 
-__all__ = ["ImportSummary", "KindSummary", "import_catalog", "load_catalog", "search_text"]
+CATALOG_CHANGED = "catalog.changed"  # the event of an import that wrote (`hub.events`)
+
+__all__ = [
+    "CATALOG_CHANGED",
+    "ImportSummary",
+    "KindSummary",
+    "import_catalog",
+    "load_catalog",
+    "search_text",
+]
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,10 @@ class ImportSummary:
     def changed(self) -> bool:
         """Whether the import wrote anything."""
         return any(s.created or s.updated for s in self._kinds().values())
+
+    def changed_kinds(self) -> list[str]:
+        """The kinds the import wrote to (`indicators`, `regimes` ...)."""
+        return [name for name, s in self._kinds().items() if s.created or s.updated]
 
     def _kinds(self) -> dict[str, KindSummary]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -78,7 +92,7 @@ async def import_catalog(catalog: model.Catalog, *, session: AsyncSession) -> Im
     groups = await writer.groups(catalog.groups)
     indicators = await writer.indicators(catalog.indicators)
     regimes = await writer.regimes(catalog.regimes)
-    return ImportSummary(
+    summary = ImportSummary(
         agencies=agencies,
         areas=areas,
         units=units,
@@ -87,6 +101,9 @@ async def import_catalog(catalog: model.Catalog, *, session: AsyncSession) -> Im
         indicators=indicators,
         regimes=regimes,
     )
+    if summary.changed:
+        publish(session, {"kind": CATALOG_CHANGED, "kinds": summary.changed_kinds()})
+    return summary
 
 
 def _check_references(catalog: model.Catalog, stored: Snapshot) -> None:

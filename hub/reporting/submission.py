@@ -2,8 +2,9 @@
 
 parse (the caller) -> map local codes -> validate against the catalog -> convert units -> in
 the caller's transaction: the report (created on first submission), a new version, the
-observation revisions and an audit event. A draft with any problem writes nothing; a replayed
-idempotency key returns the first result and writes nothing.
+observation revisions, an audit event and a `report.submitted` event (published at commit).
+A draft with any problem writes nothing; a replayed idempotency key returns the first result
+and writes nothing.
 
 Concurrency: the report row is created under its unique key inside a SAVEPOINT (a concurrent
 first submission makes ours fail, roll back to the savepoint and read the winner's row), then
@@ -37,6 +38,7 @@ from hub.metadata import models as m
 from hub.metadata.crosswalks import load_crosswalk
 from hub.metadata.snapshot import Snapshot, read_snapshot
 from hub.observations.recording import RecordCounts, record_observations
+from hub.reporting import events
 from hub.reporting import models as r
 from hub.reporting.problems import Problem, ProblemCode
 from hub.reporting.report_models import (
@@ -281,6 +283,16 @@ async def _store(
             "on_time": version.on_time,
             "idempotency_key": idempotency_key,
         },
+        at=now,
+    )
+    events.publish_report_event(
+        session,
+        events.SUBMITTED,
+        report=report,
+        regime=regime.code,
+        agency=agency.code,
+        recipient=regime.recipient,
+        version=number,
         at=now,
     )
     return _outcome(report, version, counts, replayed=False)

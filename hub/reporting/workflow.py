@@ -3,7 +3,9 @@
 draft -> submitted -> accepted | returned (with a comment) -> resubmitted -> accepted | ...
 Only a version awaiting review (the report submitted or resubmitted) can be reviewed; the
 review fills that version's review fields and never its content. Accepting makes the
-version's observation revisions public from that moment (`accepted_at`, one UPDATE).
+version's observation revisions public from that moment (`accepted_at`, one UPDATE). Each
+review publishes a `report.accepted` / `report.returned` event, and an acceptance one
+`observations.accepted` event per indicator it made public (`hub.events`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from catalog.periods import PeriodError, parse_period
 from hub.access import rules
@@ -21,7 +24,9 @@ from hub.access.principals import LOCAL_OPERATOR, Principal
 from hub.db import utcnow
 from hub.errors import HubError, InvalidInputError, NotFoundError
 from hub.metadata import models as m
+from hub.observations.events import publish_accepted_observations
 from hub.observations.models import ObservationRevision
+from hub.reporting import events
 from hub.reporting import models as r
 from hub.reporting.report_models import (
     Report,
@@ -112,8 +117,16 @@ async def return_report(
     )
 
 
-async def _find(session: AsyncSession, ref: ReportRef) -> tuple[Report, str]:
-    """The report `ref` names, locked, and its readable code."""
+@dataclass(frozen=True)
+class _Codes:
+    regime: str
+    agency: str
+    recipient: str
+    key: str  # REGIME/AGENCY/PERIOD
+
+
+async def _find(session: AsyncSession, ref: ReportRef) -> tuple[Report, _Codes]:
+    """The report `ref` names, locked, and its codes."""
     if isinstance(ref, int):
         report = await locked_report(session, Report.id == ref)
         key = str(ref)
@@ -138,16 +151,19 @@ async def _find(session: AsyncSession, ref: ReportRef) -> tuple[Report, str]:
         key = report_code(regime, agency, period)
     if report is None:
         raise NotFoundError("report", key, field="report")
-    codes = (
+    recipient = aliased(m.Agency)
+    regime, agency, recipient_code = (
         await session.execute(
-            sa.select(r.Regime.code, m.Agency.code)
+            sa.select(r.Regime.code, m.Agency.code, recipient.code)
             .select_from(Report)
             .join(r.Regime, r.Regime.id == Report.regime_id)
             .join(m.Agency, m.Agency.id == Report.agency_id)
+            .join(recipient, recipient.id == r.Regime.recipient_id)
             .where(Report.id == report.id)
         )
     ).one()
-    return report, report_code(codes[0], codes[1], report.period)
+    key = report_code(regime, agency, report.period)
+    return report, _Codes(regime, agency, recipient_code, key)
 
 
 async def _review(
@@ -168,7 +184,8 @@ async def _review(
         raise InvalidInputError(
             f"a review comment has at most {MAX_COMMENT_LENGTH} characters", field="comment"
         )
-    report, code = await _find(session, ref)
+    report, codes = await _find(session, ref)
+    code = codes.key
     await rules.check_review(principal, report.regime_id, code, session=session)
     step = "accept" if accept else "return"
     if report.status not in _REVIEWABLE or report.current_version_id is None:
@@ -213,4 +230,16 @@ async def _review(
         details={"version": version.version, "comment": comment, "accepted_revisions": accepted},
         at=now,
     )
+    events.publish_report_event(
+        session,
+        events.ACCEPTED if accept else events.RETURNED,
+        report=report,
+        regime=codes.regime,
+        agency=codes.agency,
+        recipient=codes.recipient,
+        version=version.version,
+        at=now,
+    )
+    if accepted:
+        await publish_accepted_observations(session, report_version_id=version.id, at=now)
     return ReviewOutcome(report=report, version=version, accepted_revisions=accepted)

@@ -1,0 +1,1 @@
+"""Data changes: the data version every committed write bumps, and the events it publishes."""

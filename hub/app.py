@@ -1,22 +1,40 @@
-"""create_app(settings) -> the Starlette application: GraphQL, linked data, limits."""
+"""create_app(settings) -> the Starlette application: GraphQL (HTTP and WebSocket), linked
+data, limits."""
 
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
 import orjson
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import OperationType as GraphQLOperationType
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from hub.access.authentication import Authentication, principal_of
-from hub.db import create_engine, create_session_factory
+from hub.db import create_engine, create_session_factory, utcnow
+from hub.events.changes import read_data_stamp
+from hub.events.feed import ChangeFeed
+from hub.events.postgres import listen_dsn
+from hub.graphql import http_cache
 from hub.graphql.context import Context, create_request_session_factory
+from hub.graphql.documents import operation_type
+from hub.graphql.live import Live, LiveHandler
+from hub.graphql.persisted import PersistedQueries, PersistedQueryError
 from hub.graphql.schema import build_schema
 from hub.http_limits import BodySizeLimit
 from hub.linked.cube import cube_routes
@@ -26,18 +44,62 @@ from hub.observations.export import export_observations_csv
 from hub.portal.graphiql import render_graphiql
 from hub.portal.routes import portal_routes
 from hub.reporting.excel_routes import form_routes
+from hub.reporting.validation import vietnam_date
 from hub.sdmx.routes import sdmx_routes
 from hub.settings import Settings
 
 
+class Answer(Exception):
+    """A request answered before (or instead of) execution: 304, 405, persisted-query errors."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def error_answer(
+    status: int, message: str, code: str, headers: Mapping[str, str] | None = None
+) -> Answer:
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return Answer(Response(orjson.dumps(body), status, headers, media_type="application/json"))
+
+
 class GraphQLEndpoint(GraphQL[Context, None]):
-    """Strawberry's ASGI endpoint with our context and orjson responses; a browser's GET
-    without a query gets GraphiQL from the hub's own assets (strawberry's page loads a CDN)."""
+    """Strawberry's ASGI endpoint with our context and orjson responses, persisted queries
+    (`hub.graphql.persisted`), HTTP caching of GET queries (`hub.graphql.http_cache`) and
+    subscriptions over graphql-transport-ws only (`hub.graphql.live`); a browser's GET without
+    a query gets GraphiQL from the hub's own assets (strawberry's page loads a CDN)."""
+
+    graphql_transport_ws_handler_class = LiveHandler
 
     def __init__(self, settings: Settings, app_state: object) -> None:
-        super().__init__(build_schema(settings), graphql_ide="graphiql")
+        super().__init__(
+            build_schema(settings),
+            graphql_ide="graphiql",
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=None,  # LiveHandler counts, with a clear error
+        )
         self.settings = settings
         self.app_state = app_state
+        self.persisted = PersistedQueries.from_settings(settings)
+        self.live = Live(
+            limits=settings.limits,
+            session_factory=app_state.session_factory,  # type: ignore[attr-defined]
+            feed=app_state.change_feed,  # type: ignore[attr-defined]
+            persisted=self.persisted,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as error:
+            response = PlainTextResponse(error.reason, status_code=error.status_code)
+        except Answer as answer:
+            response = answer.response
+        await response(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: object) -> Context:
         return Context(
@@ -45,10 +107,101 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             session_factory=self.app_state.request_session_factory,  # type: ignore[attr-defined]
             request=request if isinstance(request, Request) else None,
             principal=principal_of(request.scope),
+            changes=self.app_state.change_feed,  # type: ignore[attr-defined]
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return render_graphiql(request)
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # A GET by persisted-query hash has no `query` either, and is no page request.
+        return super().should_render_graphql_ide(request) and (
+            "extensions" not in request.query_params
+        )
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        method = request_adapter.method
+        try:
+            request_data.query = self.persisted.resolve(request_data.query, request_data.extensions)
+        except PersistedQueryError as error:
+            raise error_answer(error.status, error.message, error.code, error.headers) from None
+        if method == "GET" and request_data.query is not None:
+            await self._cache(request, sub_response, context, request_data)
+        allowed = {OperationType.QUERY}
+        if method == "POST":
+            allowed.add(OperationType.MUTATION)
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except InvalidOperationTypeError as error:
+            raise _refused(error.operation_type) from None
+        except CannotGetOperationTypeError as error:
+            raise HTTPException(400, error.as_http_error_reason()) from None
+        except MissingQueryError:
+            raise HTTPException(400, "No GraphQL query found in the request") from None
+
+    async def _cache(
+        self,
+        request: Request,
+        sub_response: Response,
+        context: Context,
+        request_data: GraphQLRequestData,
+    ) -> None:
+        """ETag and Cache-Control of a GET query, or its 304 (`hub.graphql.http_cache`)."""
+        assert request_data.query is not None
+        kind = operation_type(
+            request_data.query, request_data.operation_name, self.settings.limits.max_query_tokens
+        )
+        if kind is None:
+            return  # it does not parse or names no operation: execution says why
+        if kind is not GraphQLOperationType.QUERY:
+            raise _refused(OperationType(kind.value))
+        stamp = await read_data_stamp(context.session)
+        key = http_cache.cache_key(
+            stamp,
+            vietnam_date(utcnow()),
+            context.principal,
+            request_data.query,
+            request_data.variables,
+            request_data.operation_name,
+        )
+        headers = {
+            "ETag": http_cache.etag(key),
+            "Cache-Control": http_cache.cache_control(
+                context.principal, self.settings.cache_max_age_s
+            ),
+            "Vary": http_cache.VARY,
+        }
+        if http_cache.matches(request.headers.get("if-none-match"), headers["ETag"]):
+            await context.close()
+            raise Answer(Response(status_code=304, headers=headers))
+        sub_response.headers.update(headers)
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if "etag" in response.headers and _has_internal_error(response_data):
+            del response.headers["etag"]  # a masked failure is no answer to keep
+            response.headers["cache-control"] = "no-store"
+        return response
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -57,6 +210,32 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         # orjson reports invalid UTF-8 as a JSONDecodeError (json's would raise
         # UnicodeDecodeError, which strawberry does not catch: a 500 instead of a 400).
         return orjson.loads(data)
+
+
+def _refused(kind: OperationType) -> Answer:
+    """A mutation over GET (405, GraphQL over HTTP), or a subscription over HTTP."""
+    if kind is OperationType.SUBSCRIPTION:
+        return error_answer(
+            400,
+            "subscriptions run over WebSocket: connect to /graphql with the "
+            "graphql-transport-ws protocol",
+            "SUBSCRIPTIONS_NEED_WEBSOCKET",
+        )
+    return error_answer(
+        405,
+        "mutations are not allowed over GET (GraphQL over HTTP): send them with POST",
+        "METHOD_NOT_ALLOWED",
+        {"Allow": "POST"},
+    )
+
+
+def _has_internal_error(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:
+    results = data if isinstance(data, list) else [data]
+    return any(
+        isinstance(error, dict) and (error.get("extensions") or {}).get("code") == "INTERNAL_ERROR"
+        for result in results
+        for error in result.get("errors") or []
+    )
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -68,18 +247,29 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Start-up objects live for the whole process: keep the collector off them (DESIGN §8).
         gc.freeze()
-        yield
-        await engine.dispose()
+        await app.state.change_feed.start()
+        try:
+            yield
+        finally:
+            await app.state.change_feed.stop()
+            await engine.dispose()
 
     app = Starlette(lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
     app.state.request_session_factory = create_request_session_factory(engine)
+    app.state.change_feed = ChangeFeed(
+        engine,
+        poll_interval=settings.events_poll_ms / 1000,
+        queue_size=settings.limits.max_pending_events,
+        listen_dsn=listen_dsn(settings.database_url),
+    )
     graphql = GraphQLEndpoint(settings, app.state)
     app.router.routes.extend(
         [
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             *cube_routes(),  # before /id/{path}: /id/dataset/{code}
             *linked_data_routes(),
             *sdmx_routes(),

@@ -55,6 +55,12 @@ class Limits:
     requests_per_minute: int = 600
     # PostgreSQL `statement_timeout`; SQLite has none (its busy timeout is fixed in hub.db).
     statement_timeout_ms: int = 30_000
+    # Live updates (graphql-transport-ws), per worker process like the rate limit.
+    max_subscriptions_per_connection: int = 20
+    max_connections_per_principal: int = 10  # per token, or per address for anonymous callers
+    max_pending_events: int = 1000  # unread events a subscription may hold before it is ended
+    # Automatic persisted queries remembered (an LRU; a forgotten one is sent again).
+    max_persisted_queries: int = 2000
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,15 @@ class Settings:
     debug: bool = False
     # Every submitted report must carry a valid signature, whatever its regime says.
     require_signatures: bool = False
+    # HTTP caching of GET /graphql: `Cache-Control: public, max-age` of anonymous answers.
+    cache_max_age_s: int = 10
+    # A JSON file of persisted queries (hash -> query, or an Apollo persisted query manifest),
+    # known from start-up; with `persisted_queries_only` no other query is executed.
+    persisted_queries_file: Path | None = None
+    persisted_queries_only: bool = False
+    # How often each worker reads the outbox of changes even without a notification: the way
+    # it learns of other processes' writes on SQLite (PostgreSQL notifies at once).
+    events_poll_ms: int = 1000
     limits: Limits = field(default_factory=Limits)
 
     @classmethod
@@ -95,9 +110,28 @@ class Settings:
             statement_timeout_ms=_int(
                 env, "HUB_STATEMENT_TIMEOUT_MS", base_limits.statement_timeout_ms
             ),
+            max_subscriptions_per_connection=_int(
+                env,
+                "HUB_MAX_SUBSCRIPTIONS_PER_CONNECTION",
+                base_limits.max_subscriptions_per_connection,
+            ),
+            max_connections_per_principal=_int(
+                env, "HUB_MAX_CONNECTIONS_PER_PRINCIPAL", base_limits.max_connections_per_principal
+            ),
+            max_pending_events=_int(env, "HUB_MAX_PENDING_EVENTS", base_limits.max_pending_events),
+            max_persisted_queries=_int(
+                env, "HUB_MAX_PERSISTED_QUERIES", base_limits.max_persisted_queries
+            ),
         )
         if limits.default_page_size > limits.max_page_size:
             raise SettingsError("HUB_DEFAULT_PAGE_SIZE must not exceed HUB_MAX_PAGE_SIZE")
+        queries_file = env.get("HUB_PERSISTED_QUERIES_FILE") or None
+        only_persisted = _bool(env, "HUB_PERSISTED_QUERIES_ONLY", defaults.persisted_queries_only)
+        if only_persisted and queries_file is None:
+            raise SettingsError(
+                "HUB_PERSISTED_QUERIES_ONLY=true needs HUB_PERSISTED_QUERIES_FILE, the queries "
+                "to allow"
+            )
         return cls(
             database_url=env.get("HUB_DATABASE_URL") or defaults.database_url,
             base_iri=(env.get("HUB_BASE_IRI") or defaults.base_iri).rstrip("/"),
@@ -106,6 +140,10 @@ class Settings:
             introspection=_bool(env, "HUB_INTROSPECTION", defaults.introspection),
             debug=_bool(env, "HUB_DEBUG", defaults.debug),
             require_signatures=_bool(env, "HUB_REQUIRE_SIGNATURES", defaults.require_signatures),
+            cache_max_age_s=_int(env, "HUB_CACHE_MAX_AGE_S", defaults.cache_max_age_s),
+            persisted_queries_file=Path(queries_file) if queries_file else None,
+            persisted_queries_only=only_persisted,
+            events_poll_ms=_int(env, "HUB_EVENTS_POLL_MS", defaults.events_poll_ms),
             limits=limits,
         )
 

@@ -2,10 +2,15 @@
 
 `Authorization: Bearer <token>` names a token holder; no header means anonymous. A header
 that is not a valid, active token is a 401, never silently anonymous: a system that thinks
-it submits as itself must learn at once that it does not.
+it submits as itself must learn at once that it does not. WebSocket handshakes are treated
+the same (the 401 as a denial response where the server supports it, else a refused
+handshake); a WebSocket client may instead authenticate in its `connection_init` payload
+(`hub.graphql.live`), checked by the same `principal_for_header`.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -38,7 +43,7 @@ class Authentication:
         self.window = SlidingWindow(requests_per_minute, seconds=60.0)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
@@ -52,9 +57,11 @@ class Authentication:
             principal = anonymous(address)
         else:
             try:
-                principal = await self._principal(header)
+                principal = await principal_for_header(header, self.session_factory)
             except AuthenticationError as error:
-                await _send_error(
+                await _refuse(
+                    scope,
+                    receive,
                     send,
                     401,
                     error.message,
@@ -62,11 +69,12 @@ class Authentication:
                     [(b"www-authenticate", b'Bearer error="invalid_token"')],
                 )
                 return
-            principal = Principal(**{**principal.__dict__, "client": address})
-        key = f"token:{principal.token_id}" if principal.token_id else f"client:{address}"
-        retry_after = self.window.hit(key)
+            principal = replace(principal, client=address)
+        retry_after = self.window.hit(rate_key(principal))
         if retry_after is not None:
-            await _send_error(
+            await _refuse(
+                scope,
+                receive,
                 send,
                 429,
                 f"rate limit of {self.window.limit} requests per minute exceeded for "
@@ -78,29 +86,52 @@ class Authentication:
         scope[PRINCIPAL_KEY] = principal
         await self.app(scope, receive, send)
 
-    async def _principal(self, header: str) -> Principal:
-        scheme, _, secret = header.partition(" ")
-        if scheme.lower() != "bearer" or not secret.strip():
-            raise AuthenticationError(
-                "the Authorization header must be `Bearer <token>`", field="Authorization"
-            )
-        async with self.session_factory() as session:
-            return await authenticate(secret.strip(), session=session)
+
+def rate_key(principal: Principal) -> str:
+    """Whom limits count for: the token, or the client address of an anonymous caller."""
+    if principal.token_id is not None:
+        return f"token:{principal.token_id}"
+    return f"client:{principal.client}"
 
 
-async def _send_error(
-    send: Send, status: int, message: str, code: str, headers: list[tuple[bytes, bytes]]
+async def principal_for_header(
+    header: str, session_factory: async_sessionmaker[AsyncSession]
+) -> Principal:
+    """The principal of an `Authorization` value; raises `AuthenticationError` saying why."""
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise AuthenticationError(
+            "the Authorization header must be `Bearer <token>`", field="Authorization"
+        )
+    async with session_factory() as session:
+        return await authenticate(secret.strip(), session=session)
+
+
+async def _refuse(
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    status: int,
+    message: str,
+    code: str,
+    headers: list[tuple[bytes, bytes]],
 ) -> None:
     body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                *headers,
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    start = {
+        "status": status,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            *headers,
+        ],
+    }
+    if scope["type"] == "http":
+        await send({"type": "http.response.start", **start})
+        await send({"type": "http.response.body", "body": body})
+        return
+    await receive()  # websocket.connect
+    if "websocket.http.response" in scope.get("extensions", {}):
+        await send({"type": "websocket.http.response.start", **start})
+        await send({"type": "websocket.http.response.body", "body": body})
+    else:  # no denial responses: a refused handshake (HTTP 403)
+        await send({"type": "websocket.close", "code": 1008, "reason": message[:120]})

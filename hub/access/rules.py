@@ -11,7 +11,10 @@ Rules (README, "Security model"):
   without a jurisdiction reports only the indicators it is responsible for;
 - reviewing: a reviewer of the regime's recipient agency;
 - registering crosswalks: an admin, or any reporter (the system's integrator);
-- managing tokens: an admin; editing the catalog: a curator or an admin.
+- managing tokens: an admin; editing the catalog: a curator or an admin;
+- live events (subscriptions): an acceptance of a report and the values it made public are
+  public, like the values; a report's other steps (submitted, returned) are seen by the
+  reporters of its agency, the reviewers of its regime's recipient, and admins.
 """
 
 from __future__ import annotations
@@ -100,6 +103,19 @@ def responsibility_problems(
                 )
             )
     return problems
+
+
+def may_see_report_event(
+    principal: Principal, *, agency: str, recipient: str | None, accepted: bool
+) -> bool:
+    """Whether `principal` sees an event of a report of `agency` (to `recipient`)."""
+    if accepted or principal.local or principal.role is Role.ADMIN:
+        return True
+    if principal.role is Role.REPORTER:
+        return principal.agency == agency
+    if principal.role is Role.REVIEWER:
+        return principal.agency == recipient
+    return False
 
 
 async def check_review(

@@ -115,14 +115,25 @@ class ChangeFeed:
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._stop_waking: Callable[[], None] | None = None
+        self._started = False  # the version to start from is known
 
     @property
     def running(self) -> bool:
         return bool(self._tasks)
 
+    @property
+    def subscribers(self) -> int:
+        """How many subscriptions this process serves now."""
+        return len(self._subscribers)
+
     async def start(self) -> None:
-        """Start from the current version: subscribers get what commits from now on."""
-        self.last_version = await self._current_version()
+        """Start from the current version: subscribers get what commits from now on. A
+        database that cannot be read yet (down, not migrated) is retried, not fatal."""
+        try:
+            self.last_version = await self._current_version()
+            self._started = True
+        except Exception:
+            log.warning("change feed: cannot read the data version; retrying", exc_info=True)
         self._stop_waking = on_commit(self.engine, self._notified)
         self._tasks.append(asyncio.create_task(self._run(), name="hub change feed"))
         if self.listener is not None:
@@ -165,6 +176,9 @@ class ChangeFeed:
                 await asyncio.wait_for(self._wake.wait(), self.poll_interval)
             self._wake.clear()
             try:
+                if not self._started:
+                    self.last_version = await self._current_version()
+                    self._started = True
                 await self._catch_up()
             except Exception:  # the database is away: retry, the outbox keeps the changes
                 log.warning("change feed: reading the outbox failed; retrying", exc_info=True)

@@ -14,6 +14,7 @@ from strawberry.dataloader import DataLoader
 
 from hub.access.principals import Principal, anonymous
 from hub.db import change_tracking_session
+from hub.events.feed import ChangeFeed
 from hub.settings import Settings
 
 K = TypeVar("K", bound=Hashable)
@@ -77,6 +78,10 @@ class Context:
     session_factory: async_sessionmaker[AsyncSession]
     request: Request | None = None
     principal: Principal = field(default_factory=anonymous)
+    # The process's change feed, for subscriptions (`hub.events.feed`).
+    changes: ChangeFeed | None = None
+    # Any: the connection_init payload of a WebSocket connection, as the client sent it.
+    connection_params: dict[str, Any] | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     _session: AsyncSession | None = None
     # Any: loaders of many key and value types share one cache, keyed by their batch function.

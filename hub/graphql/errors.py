@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.types import StreamExecutionResult
 
 from hub.db import is_statement_timeout
 from hub.errors import HubError, LimitExceededError
@@ -50,7 +51,8 @@ def _masked_error(error: GraphQLError, request_id: str) -> GraphQLError:
 
 
 class ErrorContract(SchemaExtension):
-    """Maps errors after each operation and closes the request's session."""
+    """Maps errors after each operation (and each result a subscription sends) and closes
+    the request's session."""
 
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override,unused-ignore]
         try:
@@ -59,10 +61,19 @@ class ErrorContract(SchemaExtension):
             context = self.execution_context.context
             if isinstance(context, Context):
                 await context.close()
-        result = self.execution_context.result
+        self._map(self.execution_context.result)
+
+    async def on_stream_result(  # type: ignore[override,unused-ignore]
+        self, result: StreamExecutionResult
+    ) -> AsyncIterator[None]:
+        self._map(result)
+        yield
+
+    def _map(self, result: object) -> None:
         errors = getattr(result, "errors", None)
         if result is None or not errors:
             return
+        context = self.execution_context.context
         request_id = context.request_id if isinstance(context, Context) else "-"
         mapped: list[GraphQLError] = []
         for error in errors:
@@ -81,4 +92,4 @@ class ErrorContract(SchemaExtension):
                     exc_info=original,
                 )
                 mapped.append(_masked_error(error, request_id))
-        result.errors = mapped
+        result.errors = mapped  # type: ignore[attr-defined]

@@ -32,9 +32,11 @@ from hub.metadata.queries import NODE_FETCHERS as METADATA_NODES
 from hub.metadata.queries import MetadataQuery
 from hub.observations.analytics_queries import AnalyticsQuery
 from hub.observations.queries import ObservationQuery
+from hub.observations.subscriptions import ObservationSubscription
 from hub.reporting.mutations import ReportingMutation
 from hub.reporting.queries import NODE_FETCHERS as REPORTING_NODES
 from hub.reporting.queries import ReportingQuery
+from hub.reporting.subscriptions import ReportingSubscription
 from hub.sdmx.mutations import SdmxMutation
 from hub.settings import Limits, Settings
 
@@ -70,6 +72,7 @@ Mutation = merge_types(
     "Mutation",
     (ReportingMutation, SdmxMutation, SignatureMutation, CurationMutation, AccessMutation),
 )
+Subscription = merge_types("Subscription", (ReportingSubscription, ObservationSubscription))
 
 
 class HubSchema(strawberry.Schema):
@@ -101,6 +104,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
     )

@@ -28,7 +28,9 @@ class ReportEventKind(enum.Enum):
 
 @strawberry.type(description="A step of a report's workflow, sent once it has committed.")
 class ReportEvent:
-    kind: ReportEventKind = strawberry.field(description="Submitted (first or again), accepted or returned.")
+    kind: ReportEventKind = strawberry.field(
+        description="Submitted (first or again), accepted or returned."
+    )
     report_id: strawberry.ID = strawberry.field(description="Global id of the report.")
     regime: str = strawberry.field(description="Code of the regime.")
     agency: str = strawberry.field(description="Code of the reporting agency.")

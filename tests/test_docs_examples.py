@@ -10,7 +10,10 @@ the line before the block declares what else it needs:
 - `as=ROLE[:AGENCY]`: sent with `Authorization: Bearer` of a token of that role (and agency),
   issued through the access service once per role and agency;
 - `expect=CODE[,CODE...]`: the example demonstrates errors; the set of error codes it gets
-  (payload `errors[].code` and GraphQL `errors[].extensions.code`) must be exactly this.
+  (payload `errors[].code` and GraphQL `errors[].extensions.code`) must be exactly this;
+- `subscription`: the example is a subscription, which runs over WebSocket: it is validated
+  against the hub's schema instead of POSTed (tests/hub/graphql/test_subscriptions.py runs
+  subscriptions for real).
 
 Shell: a ```sh line that calls `hub ...` is checked against the CLI (the command exists and
 knows every `--option` the line uses) without running it; a block marked
@@ -36,6 +39,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import graphql as graphql_core
 import httpx
 import pytest
 import typer
@@ -47,6 +51,7 @@ from hub.app import create_app
 from hub.cli import app as cli_app
 from hub.db import create_engine, create_session_factory, run_migrations
 from hub.demo import load_demo
+from hub.graphql.schema import build_schema
 from hub.metadata.store import import_catalog
 from hub.settings import Settings
 from tests.conftest import fresh_database, postgres_server
@@ -189,6 +194,13 @@ def _error_codes(value: Any) -> set[str]:
 
 @pytest.mark.parametrize("example", GRAPHQL, ids=[e.where for e in GRAPHQL])
 async def test_graphql_example(docs_hub: DocsHub, example: Example) -> None:
+    if "subscription" in example.options:
+        document = graphql_core.parse(example.text)
+        errors = graphql_core.validate(build_schema(docs_hub.settings)._schema, document)
+        assert errors == [], f"{example.where}: {errors}"
+        operation = graphql_core.get_operation_ast(document)
+        assert operation is not None and operation.operation.value == "subscription"
+        return
     headers = {}
     if example.options.get("as"):
         headers["authorization"] = f"Bearer {await docs_hub.token(example.options['as'])}"

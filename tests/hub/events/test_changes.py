@@ -147,9 +147,7 @@ async def test_concurrent_writers_get_consecutive_versions_in_commit_order(
 
     async with session_factory() as session:
         versions = list(
-            await session.scalars(
-                sa.select(DataChange.version).where(DataChange.version > before)
-            )
+            await session.scalars(sa.select(DataChange.version).where(DataChange.version > before))
         )
     assert sorted(versions) == list(range(before + 1, before + 13))
     assert await _version(session_factory) == before + 12

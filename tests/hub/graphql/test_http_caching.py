@@ -308,3 +308,23 @@ def test_an_allowlist_entry_whose_hash_is_not_its_querys_is_refused_at_start_up(
     manifest["operations"] = manifest["operations"][:1]  # type: ignore[index]
     path.write_text(json.dumps(manifest))
     assert read_allowlist(path) == {sha(REGIMES): REGIMES}
+
+
+def test_the_caching_settings_are_read_from_the_environment(tmp_path: Path) -> None:
+    path = tmp_path / "queries.json"
+
+    settings = Settings.from_env(
+        {
+            "HUB_CACHE_MAX_AGE_S": "60",
+            "HUB_PERSISTED_QUERIES_FILE": str(path),
+            "HUB_PERSISTED_QUERIES_ONLY": "true",
+            "HUB_MAX_PERSISTED_QUERIES": "5",
+        }
+    )
+
+    assert (settings.cache_max_age_s, settings.persisted_queries_file) == (60, path)
+    assert settings.persisted_queries_only and settings.limits.max_persisted_queries == 5
+    with pytest.raises(SettingsError, match="needs HUB_PERSISTED_QUERIES_FILE"):
+        Settings.from_env({"HUB_PERSISTED_QUERIES_ONLY": "true"})
+    with pytest.raises(SettingsError, match="cannot read it"):
+        create_app(settings)  # the file does not exist: refused at start-up, not at the request

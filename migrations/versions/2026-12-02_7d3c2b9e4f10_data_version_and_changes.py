@@ -1,8 +1,8 @@
 """data version and the outbox of committed changes
 
 Revision ID: 7d3c2b9e4f10
-Revises: f491c89ff23a
-Create Date: 2026-11-23 09:00:00.000000
+Revises: 94969341f52d
+Create Date: 2026-12-02 09:00:00.000000
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import hub.db
 
 revision: str = "7d3c2b9e4f10"
-down_revision: str | Sequence[str] | None = "f491c89ff23a"
+down_revision: str | Sequence[str] | None = "94969341f52d"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -50,9 +50,11 @@ schema-check: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/hub migrate
 
-## Benchmarks (figures, not pass/fail). Set HUB_BENCH_POSTGRES_URL to include PostgreSQL.
+## Benchmarks (figures, not pass/fail): the hub against the floor and PostGraphile, at 1 M
+## observations by default; options in BENCH_ARGS (python -m bench --help), e.g.
+## make bench BENCH_ARGS="--observations 1e6,1e7". Needs wrk (apt-get install wrk) and npm.
 bench: $(STAMP)
-	$(BIN)/python -m bench.submit_report
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 ## PNG screenshots of the dashboard pages into var/screenshots/ (needs Debian's chromium).
 screenshots: $(STAMP)

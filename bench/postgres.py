@@ -65,7 +65,6 @@ def postgres_server() -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(directory, "postgres")
     data, port = directory / "data", _free_port()
-    run = dict(check=True, stdout=subprocess.DEVNULL)
     try:
         subprocess.run(
             _as_postgres(
@@ -81,7 +80,8 @@ def postgres_server() -> Iterator[str]:
                     "UTF8",
                 ]
             ),
-            **run,  # type: ignore[arg-type]
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         subprocess.run(
             _as_postgres(
@@ -97,7 +97,8 @@ def postgres_server() -> Iterator[str]:
                     "start",
                 ]
             ),
-            **run,  # type: ignore[arg-type]
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         yield f"postgresql+asyncpg://postgres@127.0.0.1:{port}/postgres"
     finally:

@@ -7,6 +7,7 @@ objects), so nothing lingers in the session's identity map. `load_catalog` serve
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -64,29 +65,68 @@ async def _rows(session: AsyncSession, statement: sa.Select[Any]) -> list[Row]:
     return list((await session.execute(statement)).all())
 
 
+_TABLES: tuple[tuple[str, Any], ...] = (
+    ("agency", m.Agency),
+    ("agency_successor", m.AgencySuccessor),
+    ("area", m.Area),
+    ("area_succession", m.AreaSuccession),
+    ("unit", m.Unit),
+    ("codelist", m.Codelist),
+    ("code", m.Code),
+    ("group", m.IndicatorGroup),
+    ("indicator", m.Indicator),
+    ("regime", r.Regime),
+    ("reporting_agency", r.RegimeReportingAgency),
+    ("method", r.RegimeMethod),
+    ("section", r.OutlineSection),
+    ("table", r.DataTable),
+    ("item", r.TableItem),
+    ("item_dimension", r.TableItemDimension),
+)
+_VERSION_PARTS: tuple[Any, ...] = (m.IndicatorFrequency, m.IndicatorDimension, m.IndicatorLink)
+
+# Per engine: the last snapshot read and the fingerprint it was read at (see `current_snapshot`).
+_cache: weakref.WeakKeyDictionary[sa.Engine, tuple[tuple[object, ...], Snapshot]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def snapshot_fingerprint(session: AsyncSession) -> tuple[object, ...]:
+    """A value that changes whenever anything `read_snapshot` reads changes, in one statement:
+    per table its row count, highest id and latest `updated_at` where it has them (imports and
+    edits stamp the entity whose parts they change), and the published indicator versions."""
+    columns: list[sa.ColumnElement[Any]] = []
+    for _name, mapped in (*_TABLES, ("", m.IndicatorVersion), *(("", p) for p in _VERSION_PARTS)):
+        table = mapped.__table__
+        columns.append(sa.select(sa.func.count()).select_from(table).scalar_subquery())
+        for column in ("id", "updated_at", "published_at"):
+            if column in table.c:
+                columns.append(sa.select(sa.func.max(table.c[column])).scalar_subquery())
+    published = m.IndicatorVersion.status == m.VersionStatus.PUBLISHED
+    columns.append(sa.select(sa.func.count()).where(published).scalar_subquery())
+    columns.append(sa.select(sa.func.sum(m.IndicatorVersion.id)).where(published).scalar_subquery())
+    return tuple((await session.execute(sa.select(*columns))).one())
+
+
+async def current_snapshot(session: AsyncSession) -> Snapshot:
+    """`read_snapshot`, reusing the last one read through this engine while the catalog's
+    fingerprint is unchanged: a submission pays one small statement instead of reading and
+    rebuilding the whole catalog (thousands of areas at national scale). The snapshot is
+    shared: callers only read it."""
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, sa.Connection) else bind
+    fingerprint = await snapshot_fingerprint(session)
+    cached = _cache.get(engine)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    snapshot = await read_snapshot(session)
+    _cache[engine] = (fingerprint, snapshot)
+    return snapshot
+
+
 async def read_snapshot(session: AsyncSession) -> Snapshot:
     """The stored catalog and its ids, in one query per table."""
-    t = {
-        name: await _rows(session, sa.select(mapped.__table__))
-        for name, mapped in (
-            ("agency", m.Agency),
-            ("agency_successor", m.AgencySuccessor),
-            ("area", m.Area),
-            ("area_succession", m.AreaSuccession),
-            ("unit", m.Unit),
-            ("codelist", m.Codelist),
-            ("code", m.Code),
-            ("group", m.IndicatorGroup),
-            ("indicator", m.Indicator),
-            ("regime", r.Regime),
-            ("reporting_agency", r.RegimeReportingAgency),
-            ("method", r.RegimeMethod),
-            ("section", r.OutlineSection),
-            ("table", r.DataTable),
-            ("item", r.TableItem),
-            ("item_dimension", r.TableItemDimension),
-        )
-    }
+    t = {name: await _rows(session, sa.select(mapped.__table__)) for name, mapped in _TABLES}
     published = m.IndicatorVersion.status == m.VersionStatus.PUBLISHED
     versions = await _rows(session, sa.select(m.IndicatorVersion.__table__).where(published))
     last_versions = dict(
@@ -104,11 +144,7 @@ async def read_snapshot(session: AsyncSession) -> Snapshot:
             session,
             sa.select(mapped.__table__).where(mapped.indicator_version_id.in_(current)),
         )
-        for name, mapped in (
-            ("frequency", m.IndicatorFrequency),
-            ("dimension", m.IndicatorDimension),
-            ("link", m.IndicatorLink),
-        )
+        for name, mapped in zip(("frequency", "dimension", "link"), _VERSION_PARTS, strict=True)
     }
 
     agency = {row.id: row.code for row in t["agency"]}

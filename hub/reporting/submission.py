@@ -36,7 +36,7 @@ from hub.db import utcnow
 from hub.errors import InvalidInputError
 from hub.metadata import models as m
 from hub.metadata.crosswalks import load_crosswalk
-from hub.metadata.snapshot import Snapshot, read_snapshot
+from hub.metadata.snapshot import Snapshot, current_snapshot
 from hub.observations.recording import RecordCounts, record_observations
 from hub.reporting import events
 from hub.reporting import models as r
@@ -141,7 +141,7 @@ async def submit_report(
         if replay is not None:
             return replay
 
-    snapshot = await read_snapshot(session)
+    snapshot = await current_snapshot(session)
     crosswalk = await load_crosswalk(draft.system, session=session) if draft.system else None
     calendar = calendar or WorkingCalendar()
     context = ValidationContext(

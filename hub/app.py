@@ -26,7 +26,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from hub.access.authentication import Authentication, principal_of
-from hub.db import create_engine, create_session_factory, utcnow
+from hub.db import create_engine, create_read_engine, create_session_factory, utcnow
 from hub.events.changes import read_data_stamp
 from hub.events.feed import ChangeFeed
 from hub.events.postgres import listen_dsn
@@ -43,6 +43,7 @@ from hub.linked.sparql import sparql_routes
 from hub.observations.export import export_observations_csv
 from hub.portal.graphiql import render_graphiql
 from hub.portal.routes import portal_routes
+from hub.read_routing import graphql_sessions
 from hub.reporting.excel_routes import form_routes
 from hub.reporting.validation import vietnam_date
 from hub.sdmx.routes import sdmx_routes
@@ -104,7 +105,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: object) -> Context:
         return Context(
             settings=self.settings,
-            session_factory=self.app_state.request_session_factory,  # type: ignore[attr-defined]
+            session_factory=(
+                await graphql_sessions(request)
+                if isinstance(request, Request)
+                else self.app_state.request_session_factory  # type: ignore[attr-defined]
+            ),
             request=request if isinstance(request, Request) else None,
             principal=principal_of(request.scope),
             changes=self.app_state.change_feed,  # type: ignore[attr-defined]
@@ -242,6 +247,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     """Build the hub for `settings` (read from the environment when omitted)."""
     settings = settings or Settings.from_env()
     engine = create_engine(settings)
+    read_engine = create_read_engine(settings, engine)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -253,6 +259,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await app.state.change_feed.stop()
             await engine.dispose()
+            if read_engine is not engine:
+                await read_engine.dispose()
 
     app = Starlette(lifespan=lifespan)
     app.state.settings = settings
@@ -265,6 +273,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         queue_size=settings.limits.max_pending_events,
         listen_dsn=listen_dsn(settings.database_url),
     )
+    # Reads may go to a replica (HUB_READ_DATABASE_URL): `hub.read_routing` says which.
+    app.state.read_engine = read_engine
+    app.state.read_session_factory = create_session_factory(read_engine)
+    app.state.read_request_session_factory = create_request_session_factory(read_engine)
     graphql = GraphQLEndpoint(settings, app.state)
     app.router.routes.extend(
         [

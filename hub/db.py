@@ -196,6 +196,14 @@ def create_engine(settings: Settings, **options: Any) -> AsyncEngine:
     return engine
 
 
+def create_read_engine(settings: Settings, primary: AsyncEngine, **options: Any) -> AsyncEngine:
+    """The engine reads are routed to: one on `settings.read_database_url` (a replica of the
+    primary, same schema and limits), or `primary` itself when there is no replica."""
+    if not settings.read_database_url:
+        return primary
+    return create_engine(settings.with_database(settings.read_database_url), **options)
+
+
 def _configure_sqlite(engine: AsyncEngine, *, wal: bool) -> None:
     # Python < 3.12's sqlite3 starts no transaction before a SELECT or a SAVEPOINT, which
     # breaks repeatable reads and nested transactions. SQLAlchemy's documented recipe: turn

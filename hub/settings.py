@@ -68,6 +68,9 @@ class Settings:
     """Everything the hub needs to know about its deployment."""
 
     database_url: str = f"sqlite+aiosqlite:///{DEFAULT_DATABASE_PATH}"
+    # A read replica of `database_url` that reads are routed to (`hub.read_routing`); None:
+    # everything goes to `database_url`.
+    read_database_url: str | None = None
     base_iri: str = "http://127.0.0.1:8000/id"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -134,6 +137,7 @@ class Settings:
             )
         return cls(
             database_url=env.get("HUB_DATABASE_URL") or defaults.database_url,
+            read_database_url=env.get("HUB_READ_DATABASE_URL") or None,
             base_iri=(env.get("HUB_BASE_IRI") or defaults.base_iri).rstrip("/"),
             host=env.get("HUB_HOST") or defaults.host,
             port=_int(env, "HUB_PORT", defaults.port),

@@ -69,6 +69,7 @@ from hub.metadata.store import load_catalog
 from hub.observations.models import StatusFlag
 from hub.observations.records import ObservationCriteria
 from hub.observations.service import list_observations
+from hub.read_routing import read_sessions
 from hub.sdmx.structure import (
     NOT_APPLICABLE,
     OBS_STATUS_CODES,
@@ -467,7 +468,7 @@ __all__ = [
 
 async def _graph_for(request: Request, code: str | None) -> Graph | Response:
     settings = request.app.state.settings
-    async with request.app.state.session_factory() as session:
+    async with read_sessions(request)() as session:
         catalog = await load_catalog(session=session)
         try:
             if code is None:

@@ -12,13 +12,14 @@ from hub.linked.descriptions import describe, render_html
 from hub.linked.negotiation import BY_SUFFIX, HTML, JSON_LD, OFFERED, TURTLE, Format, negotiate
 from hub.metadata.service import catalog_fingerprint
 from hub.metadata.store import load_catalog
+from hub.read_routing import read_sessions
 from hub.settings import Settings
 
 
 async def _catalog_graph(request: Request) -> Graph:
     """The catalog as a graph, rebuilt only when the stored catalog has changed."""
     settings: Settings = request.app.state.settings
-    async with request.app.state.session_factory() as session:
+    async with read_sessions(request)() as session:
         fingerprint = await catalog_fingerprint(session=session)
         cached: tuple[tuple[object, ...], Graph] | None = getattr(
             request.app.state, "catalog_graph", None

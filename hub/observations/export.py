@@ -24,7 +24,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
@@ -36,6 +36,7 @@ from hub.metadata.store import load_catalog
 from hub.observations.models import StatusFlag
 from hub.observations.records import ObservationCriteria, ObservationRow
 from hub.observations.service import list_observations
+from hub.read_routing import read_sessions
 
 PAGE = 1_000  # observations read per statement
 LANGUAGES = ("vi", "en")
@@ -233,7 +234,7 @@ async def export_observations_csv(request: Request) -> Response:
         query = parse_export_query(request.query_params)
     except HubError as error:
         return _bad_request(error)
-    factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
+    factory = read_sessions(request)
     session = factory()
     chunks = export_pages(query, session=session, page=PAGE)
     try:

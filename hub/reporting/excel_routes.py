@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from hub.errors import HubError, NotFoundError
 from hub.metadata.store import load_catalog
+from hub.read_routing import read_sessions
 from hub.reporting.excel import form_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -20,7 +21,7 @@ async def download_form(request: Request) -> Response:
     regime = request.path_params["regime"]
     period = request.path_params["period"]
     agency = request.query_params.get("agency") or None
-    async with request.app.state.session_factory() as session:
+    async with read_sessions(request)() as session:
         catalog = await load_catalog(session=session)
     try:
         # Building a workbook is CPU work of a few hundred ms for large forms: off the loop.

@@ -27,6 +27,7 @@ from catalog.model import Catalog
 from hub.errors import HubError, InvalidInputError, NotFoundError
 from hub.metadata.service import catalog_fingerprint
 from hub.metadata.store import load_catalog
+from hub.read_routing import read_sessions
 from hub.sdmx import structure as s
 from hub.sdmx.data import DataQuery, TooManyObservationsError, read_series
 from hub.sdmx.data_csv import write_csv
@@ -137,7 +138,7 @@ def _answer_error(error: HubError) -> Response:
 
 async def _catalog(request: Request) -> Catalog:
     """The stored catalog, reloaded only when it has changed."""
-    async with request.app.state.session_factory() as session:
+    async with read_sessions(request)() as session:
         fingerprint = await catalog_fingerprint(session=session)
         cached: tuple[tuple[object, ...], Catalog] | None = getattr(
             request.app.state, "sdmx_catalog", None
@@ -276,7 +277,7 @@ async def data(request: Request) -> Response:
             first_n=_count(params.get("firstNObservations"), "firstNObservations"),
             last_n=_count(params.get("lastNObservations"), "lastNObservations"),
         )
-        async with request.app.state.session_factory() as session:
+        async with read_sessions(request)() as session:
             try:
                 series = await read_series(flow, query, session=session)
             except InvalidInputError as error:  # a period the hub cannot read

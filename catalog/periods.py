@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache, total_ordering
+from functools import cached_property, lru_cache, total_ordering
 
 import holidays
 
@@ -118,7 +118,7 @@ class Period:
             return f"{self.year:04d}-D{self.index}"
         return _format_code(self.frequency, self.year, self.index)
 
-    @property
+    @cached_property  # read for every value of a report; a period is immutable
     def code(self) -> str:
         """The canonical SDMX form: 2024, 2024-S1, 2024-Q1, 2024-M03, 2024-W05, 2024-03-15."""
         if self.frequency is Frequency.DAILY:

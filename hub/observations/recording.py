@@ -21,9 +21,10 @@ once number their revisions one after the other.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -36,7 +37,6 @@ from hub.db import Base
 from hub.metadata.snapshot import Snapshot
 from hub.observations.models import (
     Observation,
-    ObservationDimension,
     ObservationRevision,
     StatusFlag,
 )
@@ -127,6 +127,44 @@ def _columns(rows: Sequence[dict[str, Any]], names: Sequence[str]) -> dict[str, 
     return {name: [row[name] for row in rows] for name in names}
 
 
+def _sqlite_text(value: Any) -> Any:
+    """A value in the form SQLAlchemy stores it in on SQLite (`hub.db` column types): UTC
+    instants as naive ISO text, dates as ISO text, exact decimals as plain text."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def _sqlite_column(values: list[Any]) -> list[Any]:
+    """`_sqlite_text` of a column's values, deciding once per column whether it is needed."""
+    sample = next((v for v in values if v is not None), None)
+    if sample is None or isinstance(sample, int | str):
+        return values
+    return [None if v is None else _sqlite_text(v) for v in values]
+
+
+async def _sqlite_insert(
+    session: AsyncSession, table: str, rows: Sequence[dict[str, Any]], *, ignore: bool = False
+) -> None:
+    """executemany of plain tuples on SQLite: the hub's validator has made every value what
+    its column holds, so SQLAlchemy's per-value type processing is skipped (most of the time
+    of a large report's insert)."""
+    names = list(rows[0])
+    verb = "INSERT OR IGNORE" if ignore else "INSERT"
+    marks = ", ".join("?" for _ in names)
+    statement = f"{verb} INTO {table} ({', '.join(names)}) VALUES ({marks})"
+    columns = [_sqlite_column([row[name] for row in rows]) for name in names]
+    values = list(zip(*columns, strict=True))
+    connection = await session.connection()
+    await connection.exec_driver_sql(statement, values)
+
+
 def _key(snapshot: Snapshot, item: NormalisedObservation) -> Key:
     return (
         snapshot.indicator_ids[item.indicator],
@@ -195,7 +233,7 @@ async def _add_identities(
         if len(ids) < len(missing):  # a concurrent report stored some first: read theirs
             ids.update(await _identities(session, set(missing) - set(ids)))
     else:
-        await session.execute(_insert_or_ignore(session, _table(Observation)), rows)
+        await _sqlite_insert(session, "observation", rows, ignore=True)
         ids = await _identities(session, set(missing))
         # SQLite has one writer at a time: nobody else inserted any of them meanwhile.
         mine = set(ids.values())
@@ -214,9 +252,7 @@ async def _add_identities(
             names = ("observation_id", "codelist_id", "code_id")
             await session.execute(_UNNEST_DIMENSIONS, _columns(dimensions, names))
         else:
-            await session.execute(
-                _insert_or_ignore(session, _table(ObservationDimension)), dimensions
-            )
+            await _sqlite_insert(session, "observation_dimension", dimensions, ignore=True)
     return ids, mine
 
 
@@ -323,5 +359,5 @@ async def record_observations(
         arrays["status_flag"] = [flag.value for flag in arrays["status_flag"]]
         await session.execute(_UNNEST_REVISIONS, arrays)
     elif rows:
-        await session.execute(_table(ObservationRevision).insert(), rows)
+        await _sqlite_insert(session, "observation_revision", rows)
     return RecordCounts(created=created, revised=revised, unchanged=unchanged)

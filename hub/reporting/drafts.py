@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from catalog.periods import Period
 from hub.observations.models import StatusFlag
@@ -62,8 +63,11 @@ class NormalisedObservation:
         return dimension_key(self.dimensions)
 
 
+@lru_cache(maxsize=4096)
 def dimension_key(dimensions: tuple[tuple[str, str], ...]) -> str:
-    """The canonical text of a disaggregation: `SEX=F;URBAN=U`, sorted by codelist."""
+    """The canonical text of a disaggregation: `SEX=F;URBAN=U`, sorted by codelist.
+
+    Cached: a report has thousands of values and a handful of disaggregations."""
     return ";".join(f"{codelist}={code}" for codelist, code in sorted(dimensions))
 
 

@@ -57,7 +57,7 @@ class ObservationChecker:
         path = f"observations[{position}]"
         xw = self.crosswalk
         indicator_code = self._shared(
-            f"{path}.indicator",
+            path,
             "indicator",
             draft.indicator,
             xw.indicators if xw else None,
@@ -67,7 +67,7 @@ class ObservationChecker:
         indicator = self.catalog.indicators.get(indicator_code) if indicator_code else None
         item = self._check_form(path, indicator, problems)
         area_code = self._shared(
-            f"{path}.area",
+            path,
             "area",
             draft.area,
             xw.areas if xw else None,
@@ -120,14 +120,15 @@ class ObservationChecker:
 
     def _shared(
         self,
-        path: str,
+        where: str,
         kind: str,
         local: str,
         mapping: Mapping[str, str] | None,
         known: Mapping[str, object] | frozenset[str],
         problems: list[Problem],
     ) -> str | None:
-        """The shared code `local` stands for; None after appending why there is none."""
+        """The shared code `local` stands for; None after appending why there is none (at
+        `where.<kind>`; the path is only spelt out for a problem: most values have none)."""
         # A registered mapping wins over a shared code spelled the same way: the system said
         # what its code means.
         code = mapping.get(local) if mapping is not None else None
@@ -135,7 +136,7 @@ class ObservationChecker:
             if code in known:
                 return code
             message = f"{kind} {local!r} maps to {code!r}, which is not in the catalog"
-            problems.append(Problem(path, _UNKNOWN[kind], message))
+            problems.append(Problem(f"{where}.{kind}", _UNKNOWN[kind], message))
             return None
         if local in known:
             return local
@@ -144,9 +145,11 @@ class ObservationChecker:
                 f"{kind} code {local!r} is neither mapped by system {self.crosswalk.system!r} "
                 "nor a shared code"
             )
-            problems.append(Problem(path, ProblemCode.UNMAPPED_CODE, message))
+            problems.append(Problem(f"{where}.{kind}", ProblemCode.UNMAPPED_CODE, message))
         elif kind != "code":  # codes are reported with the codelist they are missing from
-            problems.append(Problem(path, _UNKNOWN[kind], f"no {kind} {local!r} in the catalog"))
+            problems.append(
+                Problem(f"{where}.{kind}", _UNKNOWN[kind], f"no {kind} {local!r} in the catalog")
+            )
         return None
 
     def _check_form(
@@ -272,7 +275,7 @@ class ObservationChecker:
                     )
                 )
             mapping = self.code_maps.get(dimension, {}) if self.crosswalk is not None else None
-            code = self._shared(f"{at}.code", "code", local, mapping, codes[dimension], problems)
+            code = self._shared(at, "code", local, mapping, codes[dimension], problems)
             if code is None and self.crosswalk is None:
                 elsewhere = self.index.codelists_of_code.get(local)
                 problems.append(
@@ -310,7 +313,7 @@ class ObservationChecker:
         """(value in the indicator unit, value as sent, shared unit code), or None."""
         xw = self.crosswalk
         unit = self._shared(
-            f"{path}.unit",
+            path,
             "unit",
             draft.unit,
             xw.units if xw else None,

@@ -53,8 +53,17 @@ class Observation(Base):
 
     __table_args__ = (
         sa.UniqueConstraint("indicator_id", "area_id", "period", "dimension_key"),
-        # Series reads: one indicator, some areas, a range of periods.
-        sa.Index("ix_observation_series", "indicator_id", "area_id", "period_start"),
+        # Reads in page order (`hub.observations.service`): one indicator's series for some
+        # areas, or a page of its values, read in index order and stopped at the page size,
+        # whatever else the table holds (10 M values read as fast as 1 M).
+        sa.Index(
+            "ix_observation_series",
+            "indicator_id",
+            "area_id",
+            "period_start",
+            "period",
+            "dimension_key",
+        ),
     )
 
 

@@ -12,7 +12,7 @@ hash every revision: seconds per page at a million revisions, against millisecon
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
@@ -41,7 +41,8 @@ class InIds(sa.ColumnElement[bool]):
     inherit_cache = True
     type = sa.Boolean()
     _is_implicitly_boolean = True  # a predicate: SQLite gets no "= 1" after it
-    _traverse_internals: ClassVar[list[tuple[str, InternalTraversal]]] = [
+    # What the statement cache keys on (SQLAlchemy's own declarations are lists like this).
+    _traverse_internals = [  # noqa: RUF012
         ("column", InternalTraversal.dp_clauseelement),
         ("ids", InternalTraversal.dp_clauseelement),
     ]

@@ -78,9 +78,8 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--reuse",
         action="store_true",
-        help="keep the loaded data set (PostgreSQL database "
-        + DATABASE
-        + ", bench/results/data/ for SQLite) and reuse it next time",
+        help=f"keep the loaded data sets (PostgreSQL databases {DATABASE}_<size>, SQLite "
+        "files in bench/results/data/) and reuse them next time",
     )
     parser.add_argument(
         "--json", type=Path, help="results file (default bench/results/<time>.json)"
@@ -126,15 +125,6 @@ def _sqlite_directory(reuse: bool) -> Iterator[Path]:
         yield Path(name)
 
 
-async def _prepare(
-    url: str, catalog: model.Catalog, *, fresh: bool, postgres_server: str | None
-) -> None:
-    if fresh:
-        if postgres_server is not None:
-            await postgres.create_database(postgres_server, DATABASE)
-        await loading.import_bench_catalog(url, catalog)
-
-
 def _clone_sqlite(source: str, directory: Path) -> str:
     path = directory / "ingest.sqlite3"
     with sqlite3.connect(loading.sqlite_path(source)) as connection:
@@ -145,12 +135,7 @@ def _clone_sqlite(source: str, directory: Path) -> str:
 
 async def _clone_postgres(server: str, name: str) -> str:
     clone = f"{name}_write"
-    connection = await postgres._admin(server)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)')
-        await connection.execute(f'CREATE DATABASE "{clone}" TEMPLATE "{name}"')
-    finally:
-        await connection.close()
+    await postgres.copy_database(server, name, clone)
     return postgres.database_url(server, clone)
 
 
@@ -264,15 +249,55 @@ async def run(options: argparse.Namespace) -> dict[str, Any]:
     if not options.skip_peer and "reads" in options.only:
         peer.install()
     with postgres.postgres_server() as server, _sqlite_directory(options.reuse) as directory:
-        url = postgres.database_url(server, DATABASE)
-        fresh = not (options.reuse and await postgres.database_exists(server, DATABASE))
+        created: list[str] = []
         try:
-            await _stages(options, catalog, plans, server, url, directory, fresh, results)
+            await _stages(options, catalog, plans, server, directory, created, results)
         finally:
             if not options.reuse:
-                await postgres.drop_database(server, DATABASE)
+                for name in created:
+                    await postgres.drop_database(server, name)
     results["machine"]["load_end"] = _load_average()
     return results
+
+
+def database_name(size: int) -> str:
+    """One database per size: a larger one starts as a copy of the next smaller."""
+    return f"{DATABASE}_{size}"
+
+
+async def _postgres_stage(
+    server: str,
+    size: int,
+    smaller: str | None,
+    reuse: bool,
+    catalog: model.Catalog,
+    created: list[str],
+) -> tuple[str, bool]:
+    """The database of `size` (to load into) and whether it must be loaded."""
+    name = database_name(size)
+    url = postgres.database_url(server, name)
+    if reuse and await postgres.database_exists(server, name):
+        return url, False
+    created.append(name)
+    if smaller is None:
+        await postgres.create_database(server, name)
+        await loading.import_bench_catalog(url, catalog)
+    else:
+        await postgres.copy_database(server, smaller, name)
+    return url, True
+
+
+def _sqlite_stage(
+    directory: Path, size: int, smaller: Path | None, reuse: bool
+) -> tuple[Path, bool]:
+    path = directory / f"{database_name(size)}.sqlite3"
+    if reuse and path.exists():
+        return path, False
+    if smaller is not None:
+        with sqlite3.connect(smaller) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copyfile(smaller, path)
+    return path, True
 
 
 async def _stages(
@@ -280,25 +305,28 @@ async def _stages(
     catalog: model.Catalog,
     plans: list[ReportPlan],
     server: str,
-    url: str,
     directory: Path,
-    fresh: bool,
+    created: list[str],
     results: dict[str, Any],
 ) -> None:
-    await _prepare(url, catalog, fresh=fresh, postgres_server=server)
-    sqlite_url = f"sqlite+aiosqlite:///{directory / (DATABASE + '.sqlite3')}"
-    if not options.skip_sqlite:
-        fresh_sqlite = not (options.reuse and (directory / (DATABASE + ".sqlite3")).exists())
-        await _prepare(sqlite_url, catalog, fresh=fresh_sqlite, postgres_server=None)
+    smaller: str | None = None
+    smaller_sqlite: Path | None = None
     for size in options.observations:
         stage: dict[str, Any] = {"observations": size}
         results["stages"].append(stage)
-        _say(f"loading PostgreSQL to {size:,} observations")
+        url, load = await _postgres_stage(server, size, smaller, options.reuse, catalog, created)
+        smaller = database_name(size)
+        _say(f"PostgreSQL at {size:,} observations" + (": loading" if load else ": reused"))
         started = time.perf_counter()
         stage["observations"] = await loading.load_postgres(url, catalog, plans, size)
         stage["load_postgresql_s"] = time.perf_counter() - started
         if not options.skip_sqlite:
-            _say(f"loading SQLite to {size:,} observations")
+            path, load = _sqlite_stage(directory, size, smaller_sqlite, options.reuse)
+            smaller_sqlite = path
+            sqlite_url = f"sqlite+aiosqlite:///{path}"
+            if load and not path.exists():
+                await loading.import_bench_catalog(sqlite_url, catalog)
+            _say(f"SQLite at {size:,} observations" + (": loading" if load else ": reused"))
             started = time.perf_counter()
             await loading.load_sqlite(sqlite_url, catalog, plans, size)
             stage["load_sqlite_s"] = time.perf_counter() - started
@@ -307,11 +335,11 @@ async def _stages(
                 await peer.create_views(url)
             _reads(options, url, stage)
         if options.only & {"ingest", "submit"}:
-            clone = await _clone_postgres(server, DATABASE)
+            clone = await _clone_postgres(server, smaller)
             try:
                 await _writes(options, catalog, "postgresql", clone, stage)
             finally:
-                await postgres.drop_database(server, f"{DATABASE}_write")
+                await postgres.drop_database(server, f"{smaller}_write")
             if not options.skip_sqlite:
                 clone = _clone_sqlite(sqlite_url, directory)
                 try:

@@ -137,6 +137,16 @@ async def create_database(server: str, name: str) -> None:
         await connection.close()
 
 
+async def copy_database(server: str, source: str, name: str) -> None:
+    """`name` as a copy of `source` (a file copy: much faster than loading it again)."""
+    connection = await _admin(server)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+    finally:
+        await connection.close()
+
+
 async def drop_database(server: str, name: str) -> None:
     connection = await _admin(server)
     try:

@@ -18,6 +18,7 @@ from hub.access.signatures import (
     revoke_key,
     verify_stored,
 )
+from hub.db import utcnow
 from hub.errors import InvalidInputError
 from hub.reporting.models import Regime
 from hub.reporting.report_models import ReportVersion
@@ -167,8 +168,11 @@ async def test_a_required_signature_that_is_missing_is_refused(session: AsyncSes
     )
     # Not required by this regime: accepted unsigned.
     assert (await submit_report(draft(), session=session, actor="t", now=NOW)).problems == ()
+    # Stamped like every catalog edit: the hub's caches of the catalog key on the stamps.
     await session.execute(
-        sa.update(Regime).where(Regime.code == REGIME).values(requires_signature=True)
+        sa.update(Regime)
+        .where(Regime.code == REGIME)
+        .values(requires_signature=True, updated_at=utcnow())
     )
     assert await _refused(session, draft(observation(value="2")), None) == (
         "signature",

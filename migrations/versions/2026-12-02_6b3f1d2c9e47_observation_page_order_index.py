@@ -1,7 +1,7 @@
 """observation page order index: ix_observation_series covers the whole page order
 
 Revision ID: 6b3f1d2c9e47
-Revises: f491c89ff23a
+Revises: 7d3c2b9e4f10
 Create Date: 2026-12-01 14:40:00.000000
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "6b3f1d2c9e47"
-down_revision: str | Sequence[str] | None = "f491c89ff23a"
+down_revision: str | Sequence[str] | None = "7d3c2b9e4f10"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -277,6 +277,9 @@ async def _postgres_stage(
     name = database_name(size)
     url = postgres.database_url(server, name)
     if reuse and await postgres.database_exists(server, name):
+        # Kept from an earlier run, maybe of an earlier commit: migrated and its catalog
+        # brought up to date (both idempotent), its values left as they are.
+        await loading.import_bench_catalog(url, catalog)
         return url, False
     created.append(name)
     if smaller is None:
@@ -324,7 +327,7 @@ async def _stages(
             path, load = _sqlite_stage(directory, size, smaller_sqlite, options.reuse)
             smaller_sqlite = path
             sqlite_url = f"sqlite+aiosqlite:///{path}"
-            if load and not path.exists():
+            if not load or not path.exists():
                 await loading.import_bench_catalog(sqlite_url, catalog)
             _say(f"SQLite at {size:,} observations" + (": loading" if load else ": reused"))
             started = time.perf_counter()

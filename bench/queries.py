@@ -38,6 +38,18 @@ Q1_INDICATOR, Q1_AREA = "HUB-CBR", "01"
 Q2_INDICATOR, Q2_FROM, Q2_TO, Q2_PAGE = "1001", "2024-M01", "2024-M12", 1000
 Q3_INDICATOR, Q3_FROM, Q3_TO = "HUB-EXPORTS", "2023", "2025"
 
+# Every province-level area of the seed catalog: the 34 provinces since the 2025
+# reorganisation and the 52 of before it that did not carry on under the same code.
+PROVINCES = (
+    *("01", "04", "08", "11", "12", "14", "15", "19", "20", "22", "24", "25", "31", "33"),
+    *("37", "38", "40", "42", "44", "46", "48", "51", "52", "56", "66", "68", "75", "79"),
+    *("80", "82", "86", "91", "92", "96"),
+    *(f"P63-{n:02d}" for n in (2, 6, 8, 10, 15, 17, 19, 24, 25, 26, 27, 30, 31, 33, 34, 35)),
+    *(f"P63-{n:02d}" for n in (36, 37, 44, 45, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66)),
+    *(f"P63-{n:02d}" for n in (67, 68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84, 86, 87, 89)),
+    *(f"P63-{n:02d}" for n in (91, 92, 93, 94, 95, 96)),
+)
+
 NAMES = {
     "q1": "Q1 series of 15 values",
     "q2": "Q2 1,000 observations, nested labels",
@@ -76,17 +88,16 @@ query Q2($filter: ObservationFilter, $first: Int) {
             "first": Q2_PAGE,
         },
     ),
-    # The `aggregate` query (issue 6); the bench reports Q3 "not available" for a hub whose
-    # schema has no `aggregate` field yet.
+    # The `aggregate` query: monthly values rolled up into years, summed over the areas.
     "q3": GraphQLQuery(
         """
-query Q3($indicator: String!, $from: String, $to: String) {
-  aggregate(indicator: $indicator, groupBy: [YEAR], areaLevel: PROVINCE,
-            from: $from, to: $to, frequency: MONTHLY) {
+query Q3($indicator: String!, $areas: [String!], $from: String, $to: String) {
+  aggregate(indicator: $indicator, groupBy: [PERIOD], areas: $areas, from: $from, to: $to,
+            frequency: ANNUAL) {
     groups { areaCode period value count }
   }
 }""",
-        {"indicator": Q3_INDICATOR, "from": Q3_FROM, "to": Q3_TO},
+        {"indicator": Q3_INDICATOR, "areas": list(PROVINCES), "from": Q3_FROM, "to": Q3_TO},
     ),
 }
 

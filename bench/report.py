@@ -100,7 +100,7 @@ def print_reads(stage: dict[str, Any]) -> None:
                 f"  {target}"
             )
     print(
-        f"\n{'latency ms (p50 / p99)':<38}{'c':>3}{'hub':>15}{'floor':>15}{'peer':>15}"
+        f"\n{'latency ms (p50 / p99)':<38}{'c':>3}{'hub':>22}{'floor':>22}{'peer':>22}"
         f"{'hub/floor p50':>15}  target"
     )
     for query in NAMES:
@@ -117,7 +117,7 @@ def print_reads(stage: dict[str, Any]) -> None:
             ok = None if ratio is None or concurrency != 1 else ratio <= LATENCY_TARGET
             target = "hub/floor <= 2.0 " + _mark(ok) if concurrency == 1 else ""
             print(
-                f"{NAMES[query]:<38}{concurrency:>3}{cells[0]:>15}{cells[1]:>15}{cells[2]:>15}"
+                f"{NAMES[query]:<38}{concurrency:>3}{cells[0]:>22}{cells[1]:>22}{cells[2]:>22}"
                 f"{_fmt(ratio):>15}  {target}"
             )
     for query, checks in (stage.get("answers") or {}).items():

@@ -165,7 +165,9 @@ def measure(
                     results.append(QueryResult(target.name, query, concurrency, None, note))
                     continue
                 url, body = request
-                run_load(url, body, concurrency=concurrency, duration_s=WARM_UP_S)
+                # At concurrency 1: a slow server must not still be busy with the warm-up's
+                # requests when the measured run starts.
+                run_load(url, body, concurrency=1, duration_s=WARM_UP_S)
                 load = run_load(url, body, concurrency=concurrency, duration_s=duration_s)
                 results.append(QueryResult(target.name, query, concurrency, load))
     return results, checks

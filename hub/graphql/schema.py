@@ -85,7 +85,7 @@ class HubSchema(strawberry.Schema):
         return None
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+def build_schema(settings: Settings | None = None) -> HubSchema:
     """The schema with the deployment's limits; parse and validation results are cached."""
     limits = settings.limits if settings else Limits()
     # Any: strawberry accepts extension classes and instances alike.
@@ -101,7 +101,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     ]
     if settings is not None and not settings.introspection:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return HubSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

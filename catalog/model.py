@@ -52,6 +52,10 @@ class Text:
     def __post_init__(self) -> None:
         if not self.vi.strip():
             raise CatalogError("vi", "the Vietnamese text must not be empty")
+        # PostgreSQL cannot store U+0000 in text (SQLite can); no catalog text holds one.
+        for lang, text in (("vi", self.vi), ("en", self.en)):
+            if text is not None and "\x00" in text:
+                raise CatalogError(lang, f"the text {text!r} contains U+0000 (NUL)")
 
     def get(self, lang: str) -> str:
         """The text in `lang`, falling back to Vietnamese."""

@@ -40,6 +40,7 @@ from hub.http_limits import BodySizeLimit
 from hub.linked.cube import cube_routes
 from hub.linked.routes import linked_data_routes
 from hub.linked.sparql import sparql_routes
+from hub.nul import RefuseNulInUrls
 from hub.observations.export import export_observations_csv
 from hub.portal.graphiql import render_graphiql
 from hub.portal.routes import portal_routes
@@ -297,4 +298,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         requests_per_minute=settings.limits.requests_per_minute,
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes)
+    app.add_middleware(RefuseNulInUrls)
     return app

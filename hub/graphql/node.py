@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 
 from hub.errors import InvalidInputError
+from hub.nul import NUL
 
 
 @strawberry.interface(description="An object with a global id, fetchable with `node(id)`.")
@@ -21,15 +22,15 @@ def global_id(type_name: str, key: str) -> strawberry.ID:
     return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{key}".encode()).decode())
 
 
-def parse_global_id(value: str) -> tuple[str, str]:
+def parse_global_id(value: str, field: str = "id") -> tuple[str, str]:
     """(type name, key) inside a global id; garbage is a clear error naming the argument."""
     try:
         text = base64.urlsafe_b64decode(value.encode("ascii")).decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
-        raise InvalidInputError(f"{value!r} is not a valid id", field="id") from None
+        raise InvalidInputError(f"{value!r} is not a valid id", field=field) from None
     type_name, sep, key = text.partition(":")
-    if not sep or not type_name or not key:
-        raise InvalidInputError(f"{value!r} is not a valid id", field="id")
+    if not sep or not type_name or not key or NUL in text:
+        raise InvalidInputError(f"{value!r} is not a valid id", field=field)
     return type_name, key
 
 

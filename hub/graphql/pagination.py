@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 import strawberry
 
 from hub.errors import InvalidInputError, LimitExceededError
+from hub.nul import NUL
 from hub.settings import Limits
 
 T = TypeVar("T")
@@ -53,6 +54,8 @@ def decode_cursor(kind: str, cursor: str) -> str:
         text = base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
         raise InvalidInputError(f"{cursor!r} is not a valid cursor", field="after") from None
+    if NUL in text:
+        raise InvalidInputError(f"{cursor!r} is not a valid cursor", field="after")
     prefix, sep, key = text.partition(":")
     if not sep or prefix != kind:
         raise InvalidInputError(f"{cursor!r} is not a cursor of this list ({kind})", field="after")

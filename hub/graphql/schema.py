@@ -25,6 +25,7 @@ from hub.access.signature_api import SignatureMutation, SignatureQuery
 from hub.errors import NotFoundError
 from hub.graphql.context import Context
 from hub.graphql.errors import ErrorContract
+from hub.graphql.input_text import RefuseNul
 from hub.graphql.node import Node, NodeFetchers, parse_global_id
 from hub.graphql.scalars import SCALAR_MAP
 from hub.metadata.curation_mutations import CurationMutation, CurationQuery
@@ -93,6 +94,7 @@ def build_schema(settings: Settings | None = None) -> HubSchema:
     # validation caches live at module level in strawberry, shared by every request.
     extensions: list[Any] = [
         ErrorContract,
+        RefuseNul,
         partial(ParserCache, maxsize=1024),
         partial(ValidationCache, maxsize=1024),
         partial(QueryDepthLimiter, max_depth=limits.max_query_depth),

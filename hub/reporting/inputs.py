@@ -102,7 +102,7 @@ class ReviewReportInput:
 
     def to_ref(self) -> ReportRef:
         if self.report is not None:
-            kind, key = parse_global_id(self.report)
+            kind, key = parse_global_id(self.report, field="report")
             if kind != "Report" or not key.isdigit():
                 raise InvalidInputError(f"{self.report!r} is not a report id", field="report")
             return int(key)

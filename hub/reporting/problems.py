@@ -21,6 +21,7 @@ class ProblemCode(enum.StrEnum):
     DUPLICATE_SECTION = "DUPLICATE_SECTION"
     TOO_MANY_OBSERVATIONS = "TOO_MANY_OBSERVATIONS"
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    TEXT_HAS_NUL = "TEXT_HAS_NUL"  # any field, at its path (hub.nul)
     # The report's digital signature (hub.access.signatures), at path `signature`.
     SIGNATURE_REQUIRED = "SIGNATURE_REQUIRED"
     SIGNATURE_INVALID = "SIGNATURE_INVALID"

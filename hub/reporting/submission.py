@@ -37,6 +37,7 @@ from hub.errors import InvalidInputError
 from hub.metadata import models as m
 from hub.metadata.crosswalks import load_crosswalk
 from hub.metadata.snapshot import Snapshot, current_snapshot
+from hub.nul import NUL, REASON
 from hub.observations.recording import RecordCounts, record_observations
 from hub.reporting import events
 from hub.reporting import models as r
@@ -53,6 +54,7 @@ from hub.reporting.validation import (
     SubmissionDraft,
     ValidationContext,
     ValidationResult,
+    text_problems,
     validate_submission,
     vietnam_date,
 )
@@ -130,6 +132,12 @@ async def submit_report(
     now = now or utcnow()
     check_aware(now, "now")
     check_actor(actor)
+    # Before anything is looked up, refused or audited with the draft's texts (`hub.nul`).
+    text_refused = text_problems(draft)
+    if text_refused:
+        return SubmissionOutcome(problems=tuple(text_refused))
+    if idempotency_key is not None and NUL in idempotency_key:
+        raise InvalidInputError(f"idempotencyKey {REASON}", field="idempotencyKey")
     rules.check_submit(principal, draft.agency)
     if idempotency_key is not None and not 0 < len(idempotency_key) <= IDEMPOTENCY_KEY_LENGTH:
         raise InvalidInputError(

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 from catalog.model import Agency, Catalog, Regime
 from catalog.periods import Period, PeriodError, WorkingCalendar, cutoff_window, parse_period
 from hub.metadata.crosswalks import CrosswalkMap
+from hub.nul import NUL, REASON
 from hub.reporting.catalog_index import CatalogIndex
 from hub.reporting.drafts import (
     NormalisedObservation,
@@ -71,7 +72,9 @@ def validate_submission(draft: SubmissionDraft, ctx: ValidationContext) -> Valid
     Without problems the result carries the observations with shared codes, canonical periods
     and values converted to each indicator's unit, in the draft's order.
     """
-    problems: list[Problem] = []
+    problems = text_problems(draft)
+    if problems:
+        return ValidationResult(tuple(problems))
     catalog = ctx.catalog
     regime = catalog.regimes.get(draft.regime)
     if regime is None:
@@ -120,6 +123,38 @@ def validate_submission(draft: SubmissionDraft, ctx: ValidationContext) -> Valid
     if problems:
         return ValidationResult(tuple(problems), regime, agency, period)
     return ValidationResult((), regime, agency, period, draft.sections, tuple(observations))
+
+
+def text_problems(draft: SubmissionDraft) -> list[Problem]:
+    """A `TEXT_HAS_NUL` problem for every field of `draft` holding U+0000 (see `hub.nul`).
+
+    Checked first and alone: such a draft is refused before anything is looked up with it.
+    """
+    found: list[str] = []
+
+    def check(path: str, text: str | None) -> None:
+        if text is not None and NUL in text:
+            found.append(path)
+
+    for name in ("regime", "period", "agency", "system"):
+        check(name, getattr(draft, name))
+    for position, (code, text) in enumerate(draft.sections):
+        check(f"sections[{position}].code", code)
+        check(f"sections[{position}].text", text)
+    for position, o in enumerate(draft.observations):
+        # One test per observation first: 10,000 clean observations cost a few milliseconds.
+        texts = (o.indicator, o.area, o.period, o.value, o.unit, o.status or "", o.comment or "")
+        if not any(NUL in t for t in texts) and not any(
+            NUL in d or NUL in c for d, c in o.dimensions
+        ):
+            continue
+        at = f"observations[{position}]"
+        for name in ("indicator", "area", "period", "value", "unit", "status", "comment"):
+            check(f"{at}.{name}", getattr(o, name))
+        for index, (dimension, code) in enumerate(o.dimensions):
+            check(f"{at}.dimensions[{index}].dimension", dimension)
+            check(f"{at}.dimensions[{index}].code", code)
+    return [Problem(path, ProblemCode.TEXT_HAS_NUL, f"{path} {REASON}") for path in found]
 
 
 def _check_report_period(
@@ -205,6 +240,7 @@ __all__ = [
     "ValidationResult",
     "dimension_key",
     "parse_value",
+    "text_problems",
     "validate_submission",
     "vietnam_date",
 ]

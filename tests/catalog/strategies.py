@@ -44,8 +44,12 @@ from catalog.model import (
 EnumT = TypeVar("EnumT", bound=enum.Enum)
 
 codes = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,6}", fullmatch=True)
+# Catalog texts never hold U+0000 (the model refuses it: PostgreSQL cannot store it).
+_text_characters = st.characters(exclude_characters="\x00")
 texts = st.builds(
-    Text, vi=st.text(min_size=1).filter(str.strip), en=st.none() | st.text(max_size=10)
+    Text,
+    vi=st.text(_text_characters, min_size=1).filter(str.strip),
+    en=st.none() | st.text(_text_characters, max_size=10),
 )
 decimals = st.decimals(allow_nan=False, allow_infinity=False)
 optional_dates = st.none() | st.dates(min_value=date(1945, 1, 1), max_value=date(2100, 1, 1))

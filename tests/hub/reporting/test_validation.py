@@ -81,6 +81,20 @@ CASES: list[tuple[str, SubmissionDraft, dict[str, object], str, P]] = [
     ),
     ("unknown section", draft(sections=(("S9", "x"),)), {}, "sections[0].code", P.UNKNOWN_SECTION),
     (
+        "NUL in a section's text",
+        draft(sections=(("S1", "ổn\x00định"),)),
+        {},
+        "sections[0].text",
+        P.TEXT_HAS_NUL,
+    ),
+    (
+        "NUL in a comment",
+        draft(observation(comment="\x00")),
+        {},
+        "observations[0].comment",
+        P.TEXT_HAS_NUL,
+    ),
+    (
         "section twice",
         draft(sections=(("S1", "a"), ("S1", "b"))),
         {},

@@ -34,7 +34,7 @@ REPORT: dict[str, Any] = {
     "regime": REGIME,
     "period": PERIOD,
     "agency": PROVINCE,
-    "sections": [{"code": "S1", "text": "'; DROP TABLE report;-- \u0000? no: ổn định"}],
+    "sections": [{"code": "S1", "text": "'; DROP TABLE report;-- \\u0000? no: ổn định"}],
     "observations": [
         {
             "indicator": "POP",

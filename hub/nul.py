@@ -1,0 +1,72 @@
+"""U+0000 (NUL) is refused in every text the hub takes in, wherever it comes from.
+
+PostgreSQL cannot store NUL in a text column (SQLite can), so a NUL that reached the database
+would be stored on one and crash on the other. Refused at each way in instead, with the field
+named: GraphQL strings (`hub.graphql.input_text`), URLs (`RefuseNulInUrls`), decoded ids and
+cursors, report drafts from files (`hub.reporting.validation`) and catalog texts (the model).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import orjson
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+NUL = "\x00"
+REASON = "contains U+0000 (NUL), which no text may contain"
+
+
+def nul_path(value: object, path: str) -> str | None:
+    """The path (`$input.sections[0].text`) of the first string holding NUL in a JSON value
+    (dicts, lists, strings, numbers) below `path`, or None when there is none."""
+    if isinstance(value, str):
+        return path if NUL in value else None
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str) and NUL in key:
+                return f"{path}.{key!r}"
+            found = nul_path(item, f"{path}.{key}")
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = nul_path(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
+class RefuseNulInUrls:
+    """A 400 for a NUL in the path or query string of any HTTP request, before any route."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (
+            NUL in scope.get("path", "") or b"%00" in scope.get("query_string", b"")
+        ):
+            body = orjson.dumps(
+                {
+                    "errors": [
+                        {
+                            "message": f"the URL {REASON}",
+                            "extensions": {"code": "INVALID_INPUT", "field": "url"},
+                        }
+                    ]
+                }
+            )
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 400,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)

@@ -27,14 +27,22 @@ class CatalogError(ValueError):
         self.message = message
 
 
-def check_code(path: str, code: str) -> None:
-    """Raise unless `code` is a valid shared identifier."""
+def check_code(path: str, code: str, what: str = "") -> None:
+    """Raise unless `code` is a valid shared identifier; `what` names a reference (`unit`)."""
     if not CODE_PATTERN.match(code):
         raise CatalogError(
             path,
-            f"{code!r} is not a valid code (letters, digits, '_', '.', '-'; at most 64; "
-            "starting with a letter or digit)",
+            f"{what + ' ' if what else ''}{code!r} is not a valid code (letters, digits, '_', "
+            "'.', '-'; at most 64; starting with a letter or digit)",
         )
+
+
+def check_references(path: str, what: str, codes: Iterable[str | None]) -> None:
+    """Raise unless every code an entity refers to (its `what`) is a valid code: whether it
+    names an entity is for the catalog rules, but a malformed one cannot even be an IRI."""
+    for code in codes:
+        if code is not None:
+            check_code(path, code, what)
 
 
 def check_validity(path: str, valid_from: date | None, valid_to: date | None) -> None:
@@ -247,6 +255,7 @@ class Unit:
 
     def __post_init__(self) -> None:
         check_code(f"unit {self.code}", self.code)
+        check_references(f"unit {self.code}", "base", (self.base,))
         if self.multiplier <= 0:
             raise CatalogError(f"unit {self.code}", "multiplier must be positive")
         if self.base is None and self.multiplier != 1:
@@ -341,6 +350,13 @@ class Indicator:
     def __post_init__(self) -> None:
         path = f"indicator {self.code}"
         check_code(path, self.code)
+        check_references(path, "unit", (self.unit,))
+        check_references(path, "agency", (self.agency,))
+        check_references(path, "group", (self.group,))
+        check_references(path, "dimension", self.dimensions)
+        check_references(path, "weight indicator", (self.weight_indicator,))
+        check_references(path, "broader indicator", self.broader)
+        check_references(path, "related indicator", self.related)
         if not self.frequencies:
             raise CatalogError(path, "at least one frequency is required")
         if (self.aggregation is AggregationRule.WEIGHTED) != (self.weight_indicator is not None):

@@ -161,7 +161,7 @@ def _check_entries(kind: CrosswalkKind, entries: Sequence[CrosswalkEntry]) -> No
         if not entry.local.strip() or len(entry.local) > LOCAL_CODE_LENGTH:
             raise InvalidInputError(
                 f"local code {entry.local!r} must be 1..{LOCAL_CODE_LENGTH} characters",
-                field=f"{path}.local",
+                field=f"{path}.localCode",
             )
         if (kind is CrosswalkKind.CODE) != (entry.codelist is not None):
             raise InvalidInputError(
@@ -197,10 +197,13 @@ def _plan(
     for index, entry in enumerate(given):
         path = f"entries[{index}]"
         if (entry.codelist, entry.shared) not in known:
-            where = f" in codelist {entry.codelist!r}" if entry.codelist else ""
+            what = (
+                f"a code of codelist {entry.codelist!r}"
+                if entry.codelist
+                else f"a shared {kind.value} code"
+            )
             raise UnknownSharedCodeError(
-                f"{entry.shared!r} is not a {kind.value} code of the catalog{where}",
-                field=f"{path}.shared",
+                f"{entry.shared!r} is not {what} in the catalog", field=f"{path}.sharedCode"
             )
         key = (entry.codelist, entry.local)
         previous = stored.get(key) or (new[key].shared if key in new else None)
@@ -208,7 +211,7 @@ def _plan(
             raise CrosswalkConflictError(
                 f"{system} {kind.value} {entry.local!r} is already mapped to {previous!r}, "
                 f"not {entry.shared!r}",
-                field=f"{path}.shared",
+                field=f"{path}.sharedCode",
             )
         if key in stored or key in new:
             unchanged += 1

@@ -84,9 +84,11 @@ async def test_a_conflicting_mapping_is_refused(hub: AsyncSession) -> None:
             SYSTEM, "area", [("HP", "P01"), ("HP", "P02")], session=hub, actor="x"
         )
 
-    assert stored.value.code == "CROSSWALK_CONFLICT" and stored.value.field == "entries[0].shared"
+    assert (
+        stored.value.code == "CROSSWALK_CONFLICT" and stored.value.field == "entries[0].sharedCode"
+    )
     assert "'P01'" in stored.value.message and "'P02'" in stored.value.message
-    assert within.value.field == "entries[1].shared"
+    assert within.value.field == "entries[1].sharedCode"
     assert await rows(hub) == 1
 
 
@@ -101,12 +103,12 @@ async def test_the_same_local_code_may_mean_different_things_per_kind(hub: Async
 @pytest.mark.parametrize(
     ("kind", "entry", "error", "field"),
     [
-        ("indicator", ("DS", "NOPE"), UnknownSharedCodeError, "entries[0].shared"),
-        ("area", ("HN", "POP"), UnknownSharedCodeError, "entries[0].shared"),
-        ("code", ("nam", "U", "SEX"), UnknownSharedCodeError, "entries[0].shared"),
+        ("indicator", ("DS", "NOPE"), UnknownSharedCodeError, "entries[0].sharedCode"),
+        ("area", ("HN", "POP"), UnknownSharedCodeError, "entries[0].sharedCode"),
+        ("code", ("nam", "U", "SEX"), UnknownSharedCodeError, "entries[0].sharedCode"),
         ("code", ("nam", "M"), InvalidInputError, "entries[0].codelist"),
         ("area", ("HN", "P01", "SEX"), InvalidInputError, "entries[0].codelist"),
-        ("area", ("", "P01"), InvalidInputError, "entries[0].local"),
+        ("area", ("", "P01"), InvalidInputError, "entries[0].localCode"),
         ("colour", ("HN", "P01"), InvalidInputError, "kind"),
     ],
 )

@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from catalog.model import Frequency
+from hub.errors import InvalidInputError
 from hub.graphql.pagination import Connection, build_connection, page_request, selects_total
 from hub.metadata.types import Info
 from hub.observations import service
@@ -108,16 +109,23 @@ class ObservationQuery:
         frequency: Frequency | None = None,
         as_of: AsOf = None,
     ) -> list[ObservationSeries]:
-        found = await service.list_series(
-            session=info.context.session,
-            indicator=indicator,
-            areas=tuple(areas or ()),
-            dimensions=_dimensions(dimensions),
-            period_from=period_from,
-            period_to=period_to,
-            frequency=frequency,
-            as_of=as_of,
-        )
+        try:
+            found = await service.list_series(
+                session=info.context.session,
+                indicator=indicator,
+                areas=tuple(areas or ()),
+                dimensions=_dimensions(dimensions),
+                period_from=period_from,
+                period_to=period_to,
+                frequency=frequency,
+                as_of=as_of,
+            )
+        except InvalidInputError as error:
+            # The service names the filter's fields; here the arguments are `from` and `to`.
+            error.field = {"periodFrom": "from", "periodTo": "to"}.get(
+                error.field or "", error.field
+            )
+            raise
         return [ObservationSeries.from_record(s) for s in found]
 
     @strawberry.field(

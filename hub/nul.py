@@ -20,20 +20,20 @@ REASON = "contains U+0000 (NUL), which no text may contain"
 def nul_path(value: object, path: str) -> str | None:
     """The path (`$input.sections[0].text`) of the first string holding NUL in a JSON value
     (dicts, lists, strings, numbers) below `path`, or None when there is none."""
-    if isinstance(value, str):
-        return path if NUL in value else None
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if isinstance(key, str) and NUL in key:
-                return f"{path}.{key!r}"
-            found = nul_path(item, f"{path}.{key}")
-            if found is not None:
-                return found
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found = nul_path(item, f"{path}[{index}]")
-            if found is not None:
-                return found
+    # A loop, not recursion: variables may nest as deep as the JSON parser allows (1,024).
+    pending: list[tuple[object, str]] = [(value, path)]
+    while pending:
+        item, where = pending.pop()
+        if isinstance(item, str):
+            if NUL in item:
+                return where
+        elif isinstance(item, Mapping):
+            for key, child in reversed(list(item.items())):
+                if isinstance(key, str) and NUL in key:
+                    return f"{where}.{key!r}"
+                pending.append((child, f"{where}.{key}"))
+        elif isinstance(item, list):
+            pending.extend((child, f"{where}[{i}]") for i, child in reversed(list(enumerate(item))))
     return None
 
 

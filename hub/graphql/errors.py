@@ -50,6 +50,27 @@ def _masked_error(error: GraphQLError, request_id: str) -> GraphQLError:
     )
 
 
+def contract_errors(errors: list[GraphQLError], request_id: str) -> list[GraphQLError]:
+    """The errors as clients see them: domain errors with code and field, unexpected ones
+    logged and masked. Idempotent (mapped errors keep no original error), so errors that
+    escaped the operation hook can go through it again (`HubSchema.execute`)."""
+    mapped: list[GraphQLError] = []
+    for error in errors:
+        original = error.original_error
+        if original is None or isinstance(original, GraphQLError):
+            mapped.append(error)  # syntax, validation and limit errors are already clear
+        elif isinstance(original, HubError):
+            mapped.append(_domain_error(error, original))
+        elif is_statement_timeout(original):
+            mapped.append(_domain_error(error, STATEMENT_TIMEOUT))
+        else:
+            log.error(
+                "unexpected error in request %s at %s", request_id, error.path, exc_info=original
+            )
+            mapped.append(_masked_error(error, request_id))
+    return mapped
+
+
 class ErrorContract(SchemaExtension):
     """Maps errors after each operation (and each result a subscription sends) and closes
     the request's session."""
@@ -75,21 +96,4 @@ class ErrorContract(SchemaExtension):
             return
         context = self.execution_context.context
         request_id = context.request_id if isinstance(context, Context) else "-"
-        mapped: list[GraphQLError] = []
-        for error in errors:
-            original = error.original_error
-            if original is None or isinstance(original, GraphQLError):
-                mapped.append(error)  # syntax, validation and limit errors are already clear
-            elif isinstance(original, HubError):
-                mapped.append(_domain_error(error, original))
-            elif is_statement_timeout(original):
-                mapped.append(_domain_error(error, STATEMENT_TIMEOUT))
-            else:
-                log.error(
-                    "unexpected error in request %s at %s",
-                    request_id,
-                    error.path,
-                    exc_info=original,
-                )
-                mapped.append(_masked_error(error, request_id))
-        result.errors = mapped  # type: ignore[attr-defined]
+        result.errors = contract_errors(errors, request_id)  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
@@ -17,14 +18,15 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from hub.access.mutations import AccessMutation
 from hub.access.queries import AccessQuery
 from hub.access.signature_api import SignatureMutation, SignatureQuery
 from hub.errors import NotFoundError
 from hub.graphql.context import Context
-from hub.graphql.errors import ErrorContract
+from hub.graphql.errors import ErrorContract, contract_errors
 from hub.graphql.input_text import RefuseNul
 from hub.graphql.node import Node, NodeFetchers, parse_global_id
 from hub.graphql.scalars import SCALAR_MAP
@@ -84,6 +86,32 @@ class HubSchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         return None
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        result = await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
+        # An exception raised by an extension (before or after execution) leaves the
+        # operation hook, and `ErrorContract` with it, before there is a result: map it here.
+        if result.errors:
+            request_id = context_value.request_id if isinstance(context_value, Context) else "-"
+            result.errors = contract_errors(result.errors, request_id)
+        return result
 
 
 def build_schema(settings: Settings | None = None) -> HubSchema:

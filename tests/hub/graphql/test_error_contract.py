@@ -66,3 +66,20 @@ async def test_an_unexpected_error_is_masked_and_logged_once_with_the_request_id
     logged = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(logged) == 1 and request_id in logged[0].getMessage()
     assert logged[0].exc_info is not None and "secret detail" in str(logged[0].exc_info[1])
+
+
+async def test_an_unexpected_error_before_execution_is_masked_too(
+    app: Starlette, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Fault injection: an extension that fails before execution (here the NUL check).
+    def broken(*args: Any) -> None:
+        raise RecursionError("a secret detail of the failure")
+
+    monkeypatch.setattr("hub.graphql.input_text.nul_in_request", broken)
+    with caplog.at_level(logging.DEBUG):
+        response = await _post(app, AGENCIES)
+
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "INTERNAL_ERROR" and "secret" not in response.text
+    logged = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(logged) == 1 and error["extensions"]["requestId"] in logged[0].getMessage()

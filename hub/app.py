@@ -12,7 +12,7 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import OperationType as GraphQLOperationType
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -33,6 +33,7 @@ from hub.events.postgres import listen_dsn
 from hub.graphql import http_cache
 from hub.graphql.context import Context, create_request_session_factory
 from hub.graphql.documents import operation_type
+from hub.graphql.http_errors import error_response, read_json
 from hub.graphql.live import Live, LiveHandler
 from hub.graphql.persisted import PersistedQueries, PersistedQueryError
 from hub.graphql.schema import build_schema
@@ -67,7 +68,8 @@ def error_answer(
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
-    """Strawberry's ASGI endpoint with our context and orjson responses, persisted queries
+    """Strawberry's ASGI endpoint with our context, orjson responses and JSON refusals of bad
+    requests (`hub.graphql.http_errors`), persisted queries
     (`hub.graphql.persisted`), HTTP caching of GET queries (`hub.graphql.http_cache`) and
     subscriptions over graphql-transport-ws only (`hub.graphql.live`); a browser's GET without
     a query gets GraphiQL from the hub's own assets (strawberry's page loads a CDN)."""
@@ -98,7 +100,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         try:
             response = await self.run(Request(scope, receive))
         except HTTPException as error:
-            response = PlainTextResponse(error.reason, status_code=error.status_code)
+            response = error_response(error)
         except Answer as answer:
             response = answer.response
         await response(scope, receive, send)
@@ -208,6 +210,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             del response.headers["etag"]  # a masked failure is no answer to keep
             response.headers["cache-control"] = "no-store"
         return response
+
+    def parse_json(self, data: str | bytes) -> object:
+        return read_json(data)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
+
+from hub.decimals import parse_decimal
 
 
 def _parse_decimal(value: object) -> Decimal:
     if not isinstance(value, str | int) or isinstance(value, bool):
         raise ValueError('a decimal is given as a string such as "1234.50"')
     try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(f"{value!r} is not a decimal number") from None
-    if not number.is_finite():
-        raise ValueError(f"{value!r} is not a finite number")
-    return number
+        return parse_decimal(str(value))
+    except ValueError as error:
+        raise ValueError(f"{value!r} is not a decimal: {error}") from None
 
 
 def _serialize_decimal(value: Decimal) -> str:

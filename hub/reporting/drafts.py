@@ -3,17 +3,13 @@ observations normalised to shared codes, and the exact reading of a value."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from catalog.periods import Period
+from hub.decimals import parse_decimal
 from hub.observations.models import StatusFlag
-
-MAX_VALUE_DIGITS = 100  # significant digits of a value
-MAX_VALUE_MAGNITUDE = 100  # |decimal exponent| of a value's leading digit
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -72,23 +68,6 @@ def dimension_key(dimensions: tuple[tuple[str, str], ...]) -> str:
 
 
 def parse_value(text: str) -> Decimal:
-    """The exact decimal `text` spells, or `ValueError` saying why it is not one.
-
-    NaN, infinities, commas and magnitudes no statistic has (`1e400`) are refused.
-    """
-    stripped = text.strip()
-    if not stripped:
-        raise ValueError("the value is empty")
-    if not _NUMBER.fullmatch(stripped):
-        if "," in stripped:
-            raise ValueError("use '.' as the decimal separator and no thousands separator")
-        raise ValueError("not a finite decimal number")
-    try:
-        number = Decimal(stripped)
-    except InvalidOperation:  # pragma: no cover - the pattern lets only decimals through
-        raise ValueError("not a decimal number") from None
-    if len(number.as_tuple().digits) > MAX_VALUE_DIGITS:
-        raise ValueError(f"more than {MAX_VALUE_DIGITS} significant digits")
-    if not number.is_zero() and abs(number.adjusted()) > MAX_VALUE_MAGNITUDE:
-        raise ValueError(f"its magnitude is beyond 1E±{MAX_VALUE_MAGNITUDE}")
-    return number
+    """The exact decimal `text` spells, or `ValueError` saying why it is not one
+    (`hub.decimals`: no NaN, infinities, commas, or magnitudes like `1e400`; -0 is 0)."""
+    return parse_decimal(text)

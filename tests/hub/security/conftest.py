@@ -43,6 +43,7 @@ ROLES = {
 class Hub:
     """The app, a client of it, a token per role, and a look into its database."""
 
+    settings: Settings
     app: Starlette
     client: httpx.AsyncClient
     session_factory: async_sessionmaker[AsyncSession]
@@ -105,7 +106,7 @@ async def hostile_hub(
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
-        yield Hub(app, client, session_factory, tokens, key, key_id)
+        yield Hub(settings, app, client, session_factory, tokens, key, key_id)
     await app.state.engine.dispose()
     await engine.dispose()
     if name is not None:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hub.access.models import ApiToken
 from hub.access.tokens import digest, revoke_token
 from hub.app import create_app
+from hub.reporting.report_models import ReportVersion
 from hub.settings import Settings
 from tests.hub.access.token_fixture import bearer, issue_token
 from tests.hub.reporting.catalog_fixture import PROVINCE, store_catalog
@@ -132,3 +133,92 @@ async def test_an_expired_token_is_a_401(
 
     assert response.status_code == 401
     assert "expired" in _error(response)["message"]
+
+
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        ("Bearer rh_" + "A" * 43 + " extra", "malformed token"),
+        ("Bearer rh_" + "A" * 10_000, "malformed token"),
+        ("Bearer rh_" + "A" * 42 + "\x00", "malformed token"),
+        ("Bearer\trh_" + "A" * 43, "must be `Bearer <token>`"),
+        ("Token rh_" + "A" * 43, "must be `Bearer <token>`"),
+    ],
+    ids=["trailing text", "10 KB", "NUL", "tab", "another scheme"],
+)
+async def test_other_malformed_headers_are_a_401(
+    client: httpx.AsyncClient, header: str, reason: str
+) -> None:
+    response = await client.post(
+        "/graphql", json={"query": ME}, headers={b"authorization": header.encode("latin-1")}
+    )
+
+    assert response.status_code == 401
+    assert reason in _error(response)["message"]
+
+
+async def test_the_scheme_is_case_insensitive(
+    client: httpx.AsyncClient, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    secret = await issue_token(session_factory, "reader")
+
+    response = await client.post(
+        "/graphql", json={"query": ME}, headers={"Authorization": f"bearer {secret}"}
+    )
+
+    assert response.status_code == 200 and response.json()["data"]["me"]["role"] == "READER"
+
+
+SUBMIT = """
+mutation Submit($input: SubmitReportInput!) {
+  submitReport(input: $input) { errors { code } report { id } }
+}
+"""
+REPORT = {
+    "regime": "BC-M",
+    "period": "2025-M03",
+    "agency": PROVINCE,
+    "observations": [
+        {
+            "indicator": "POP",
+            "area": "P01",
+            "period": "2025-M03",
+            "dimensions": [{"dimension": "SEX", "code": "T"}],
+            "value": "1",
+            "unit": "PERSON",
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize("state", ["revoked", "expired"])
+async def test_a_token_that_is_no_longer_active_writes_nothing(
+    client: httpx.AsyncClient, session_factory: async_sessionmaker[AsyncSession], state: str
+) -> None:
+    # given a reporter token that worked, then was revoked or expired
+    secret = await issue_token(session_factory, "reporter", PROVINCE)
+    first = await client.post(
+        "/graphql", json={"query": SUBMIT, "variables": {"input": REPORT}}, headers=bearer(secret)
+    )
+    assert first.json()["data"]["submitReport"]["errors"] == []
+    async with session_factory() as session:
+        if state == "revoked":
+            token_id = await session.scalar(sa.select(ApiToken.id))
+            assert token_id is not None
+            await revoke_token(token_id, session=session, actor="test")
+        else:
+            past = datetime.now(UTC) - timedelta(seconds=1)
+            await session.execute(sa.update(ApiToken).values(expires_at=past))
+        await session.commit()
+        versions_before = await session.scalar(
+            sa.select(sa.func.count()).select_from(ReportVersion)
+        )
+
+    response = await client.post(
+        "/graphql", json={"query": SUBMIT, "variables": {"input": REPORT}}, headers=bearer(secret)
+    )
+
+    assert response.status_code == 401 and state in _error(response)["message"]
+    async with session_factory() as session:
+        versions = await session.scalar(sa.select(sa.func.count()).select_from(ReportVersion))
+    assert versions == versions_before == 1

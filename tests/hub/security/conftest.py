@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -80,11 +82,10 @@ class Hub:
             return await session.scalar(statement)
 
 
-@pytest.fixture(scope="session")
-async def hostile_hub(
-    database_backend: str, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Hub]:
-    url, name = await fresh_database(database_backend, tmp_path_factory.mktemp("hostile"))
+@asynccontextmanager
+async def serve_hub(backend: str, directory: Path) -> AsyncIterator[Hub]:
+    """A hub over a database of its own: the small catalog, a token per role, a key."""
+    url, name = await fresh_database(backend, directory)
     await asyncio.to_thread(run_migrations, url)
     settings = replace(Settings().with_database(url), limits=Limits(requests_per_minute=1_000_000))
     engine = create_engine(settings)
@@ -105,9 +106,20 @@ async def hostile_hub(
     }
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
-        yield Hub(settings, app, client, session_factory, tokens, key, key_id)
-    await app.state.engine.dispose()
-    await engine.dispose()
-    if name is not None:
-        await postgres_server().drop(name)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
+            yield Hub(settings, app, client, session_factory, tokens, key, key_id)
+    finally:
+        await app.state.engine.dispose()
+        await engine.dispose()
+        if name is not None:
+            await postgres_server().drop(name)
+
+
+@pytest.fixture(scope="session")
+async def hostile_hub(
+    database_backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Hub]:
+    """The hub the hostile-input tests share (they keep to their own rows)."""
+    async with serve_hub(database_backend, tmp_path_factory.mktemp("hostile")) as hub:
+        yield hub

@@ -15,11 +15,8 @@ from hub.db import create_engine
 from hub.settings import Limits, Settings
 
 
-async def test_a_statement_over_the_timeout_is_cancelled(
-    database_backend: str, database_url: str
-) -> None:
-    if database_backend != "postgresql":
-        pytest.skip("SQLite has no statement timeout (README, Security model)")
+@pytest.mark.postgresql_only  # SQLite has no statement timeout (README, Security model)
+async def test_a_statement_over_the_timeout_is_cancelled(database_url: str) -> None:
     engine = create_engine(
         Settings(database_url=database_url, limits=Limits(statement_timeout_ms=100))
     )
@@ -42,11 +39,8 @@ def test_the_timeout_is_read_from_the_environment() -> None:
     assert Settings.from_env({}).limits.statement_timeout_ms == 30_000
 
 
-async def test_a_request_over_the_timeout_is_a_clear_limit_error(
-    database_backend: str, settings: Settings
-) -> None:
-    if database_backend != "postgresql":
-        pytest.skip("SQLite has no statement timeout (README, Security model)")
+@pytest.mark.postgresql_only
+async def test_a_request_over_the_timeout_is_a_clear_limit_error(settings: Settings) -> None:
     app = create_app(replace(settings, limits=Limits(statement_timeout_ms=100)))
 
     def slow_agencies(

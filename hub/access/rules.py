@@ -11,6 +11,8 @@ Rules (README, "Security model"):
   without a jurisdiction reports only the indicators it is responsible for;
 - reviewing: a reviewer of the regime's recipient agency;
 - registering crosswalks: an admin, or any reporter (the system's integrator);
+- managing an agency's signing keys: an admin, or a reporter of that agency (a key lets its
+  holder sign for the agency);
 - managing tokens: an admin; editing the catalog: a curator or an admin;
 - live events (subscriptions): an acceptance of a report and the values it made public are
   public, like the values; a report's other steps (submitted, returned) are seen by the
@@ -59,6 +61,20 @@ def require_role(principal: Principal, roles: Sequence[Role], right: str, target
     if not principal.has_role(*roles):
         needed = " or ".join(r.value for r in roles)
         raise AccessDenied(principal, f"{right} (needs role {needed})", target, field="input")
+
+
+def check_manage_keys(principal: Principal, agency: str) -> None:
+    """An agency's signing keys are registered and revoked by admins and its own reporters."""
+    if principal.has_role(Role.ADMIN):
+        return
+    if principal.role is Role.REPORTER and principal.agency == agency:
+        return
+    raise AccessDenied(
+        principal,
+        f"manage the signing keys of agency {agency} (needs role admin, or reporter of {agency})",
+        agency,
+        field="agency",
+    )
 
 
 def check_submit(principal: Principal, agency: str) -> None:

@@ -6,20 +6,15 @@ from datetime import datetime
 
 import strawberry
 
-from hub.access import signatures
+from hub.access import rules, signatures
 from hub.access.key_models import AgencyKey as KeyRow
 from hub.access.key_models import SignatureAlgorithm
-from hub.access.models import Role
 from hub.errors import HubError, InvalidInputError
 from hub.graphql.context import Context
 from hub.graphql.node import parse_global_id
 from hub.reporting.mutations import InputError
 
 strawberry.enum(SignatureAlgorithm, description="How a report is signed (JOSE names).")
-
-
-class ForbiddenError(HubError):
-    code = "FORBIDDEN"
 
 
 @strawberry.type(description="A public key an agency signs its reports with.")
@@ -77,20 +72,6 @@ class ReportVerification:
     digest: str | None = strawberry.field(description="Hex SHA-256 of the canonical content.")
 
 
-def _check_may_manage_keys(info: strawberry.Info[Context, None], agency: str) -> None:
-    """Admins, and reporters of the key's agency: a key lets its holder sign for the agency."""
-    principal = info.context.principal
-    if principal.has_role(Role.ADMIN):
-        return
-    if principal.role is Role.REPORTER and principal.agency == agency:
-        return
-    raise ForbiddenError(
-        f"{principal.description} may not manage the keys of agency {agency}: "
-        "an admin, or a reporter of that agency, may",
-        field="agency",
-    )
-
-
 def _error(error: HubError) -> InputError:
     return InputError(path=error.field or "input", code=error.code, message=error.message)
 
@@ -103,7 +84,6 @@ class SignatureMutation:
     ) -> AgencyKeyPayload:
         session = info.context.session
         try:
-            _check_may_manage_keys(info, input.agency)
             row = await signatures.register_key(
                 session=session,
                 agency=input.agency,
@@ -112,9 +92,10 @@ class SignatureMutation:
                 actor=info.context.actor,
                 valid_from=input.valid_from,
                 valid_to=input.valid_to,
+                principal=info.context.principal,
             )
         except HubError as error:
-            await session.rollback()
+            await rules.abandon(session, error)
             return AgencyKeyPayload(errors=[_error(error)], key=None)
         await session.commit()
         return AgencyKeyPayload(errors=[], key=AgencyKey.from_row(row, input.agency))
@@ -125,14 +106,15 @@ class SignatureMutation:
     ) -> AgencyKeyPayload:
         session = info.context.session
         try:
-            row = await signatures.find_key(session=session, key_id=key_id)
-            agency = await signatures.agency_code_of(session, row)
-            _check_may_manage_keys(info, agency)
             row = await signatures.revoke_key(
-                session=session, key_id=key_id, actor=info.context.actor
+                session=session,
+                key_id=key_id,
+                actor=info.context.actor,
+                principal=info.context.principal,
             )
+            agency = await signatures.agency_code_of(session, row)
         except HubError as error:
-            await session.rollback()
+            await rules.abandon(session, error)
             return AgencyKeyPayload(errors=[_error(error)], key=None)
         await session.commit()
         return AgencyKeyPayload(errors=[], key=AgencyKey.from_row(row, agency))

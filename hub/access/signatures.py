@@ -46,8 +46,10 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.model import Catalog
+from hub.access import rules
 from hub.access.audit import record_event
 from hub.access.key_models import AgencyKey, SignatureAlgorithm
+from hub.access.principals import LOCAL_OPERATOR, Principal
 from hub.db import utcnow
 from hub.errors import InvalidInputError, NotFoundError
 from hub.metadata import models as m
@@ -245,10 +247,13 @@ async def register_key(
     valid_from: datetime | None = None,
     valid_to: datetime | None = None,
     now: datetime | None = None,
+    principal: Principal = LOCAL_OPERATOR,
 ) -> AgencyKey:
     """Register `public_key` for `agency`; the algorithm may be left out unless the key is RSA
-    (RS256 or PS256). A certificate's validity is its own. Audited; never commits."""
+    (RS256 or PS256). A certificate's validity is its own. `AccessDenied` unless `principal`
+    may manage the agency's keys (`hub.access.rules`). Audited; never commits."""
     now = now or utcnow()
+    rules.check_manage_keys(principal, agency)
     agency_id = await session.scalar(sa.select(m.Agency.id).where(m.Agency.code == agency))
     if agency_id is None:
         raise NotFoundError("agency", agency, field="agency")
@@ -310,11 +315,18 @@ async def find_key(*, session: AsyncSession, key_id: str) -> AgencyKey:
 
 
 async def revoke_key(
-    *, session: AsyncSession, key_id: str, actor: str, now: datetime | None = None
+    *,
+    session: AsyncSession,
+    key_id: str,
+    actor: str,
+    now: datetime | None = None,
+    principal: Principal = LOCAL_OPERATOR,
 ) -> AgencyKey:
-    """Revoke a key from `now` on: later signatures with it are refused. Never commits."""
+    """Revoke a key from `now` on: later signatures with it are refused. `AccessDenied`
+    unless `principal` may manage the keys of the key's agency. Never commits."""
     now = now or utcnow()
     key = await find_key(session=session, key_id=key_id)
+    rules.check_manage_keys(principal, await agency_code_of(session, key))
     if key.revoked_at is None:
         key.revoked_at = now
         key.revoked_by = actor

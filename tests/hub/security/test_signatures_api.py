@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.access.models import AuditEvent
 from hub.app import create_app
 from hub.reporting.report_models import ReportVersion
 from hub.settings import Settings
@@ -20,7 +21,9 @@ from tests.hub.security.keys import canonical, make_key
 
 REGISTER = """
 mutation($input: RegisterAgencyKeyInput!) {
-  registerAgencyKey(input: $input) { errors { path code } key { keyId agencyCode algorithm } }
+  registerAgencyKey(input: $input) {
+    errors { path code message } key { keyId agencyCode algorithm }
+  }
 }
 """
 SUBMIT = """
@@ -119,5 +122,15 @@ async def test_only_admins_and_the_agencys_reporters_register_keys(
     ).json()
     foreign = await _post(client, REGISTER, variables, other)
 
-    assert anonymous["data"]["registerAgencyKey"]["errors"][0]["code"] == "FORBIDDEN"
-    assert foreign["registerAgencyKey"]["errors"][0]["code"] == "FORBIDDEN"
+    for refused in (anonymous["data"], foreign):
+        [error] = refused["registerAgencyKey"]["errors"]
+        assert (error["path"], error["code"]) == ("agency", "PERMISSION_DENIED")
+        assert f"may not manage the signing keys of agency {PROVINCE}" in error["message"]
+    async with session_factory() as session:
+        denials = (
+            await session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "access.denied"))
+        ).all()
+    assert [(d.actor.split(":")[0], d.entity_code) for d in denials] == [
+        ("anonymous@127.0.0.1", PROVINCE),
+        ("token", PROVINCE),
+    ]

@@ -17,6 +17,7 @@ from typing import Any
 import strawberry
 
 from catalog import model
+from hub.access import rules
 from hub.access.models import Role
 from hub.access.rules import require_role
 from hub.errors import HubError, InvalidInputError
@@ -191,7 +192,7 @@ async def _run(
         row = await write()
         rows = await curation.history(row.kind, row.code, session=session)
     except HubError as error:
-        await session.rollback()
+        await rules.abandon(session, error)  # an access refusal is audited
         return CatalogVersionPayload(errors=_errors(error), version=None)
     record = next(r for r in curation.records(rows) if r.version == row.version)
     await session.commit()

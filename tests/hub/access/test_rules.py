@@ -254,3 +254,34 @@ async def test_crosswalks_are_registered_by_admins_and_reporters_only(
     assert reporter["data"]["registerCrosswalk"] == {"errors": [], "created": 1}
     assert admin["data"]["registerCrosswalk"] == {"errors": [], "created": 1}
     assert [d.entity_code for d in await _denials(session_factory)] == ["HN-SYS", "HN-SYS"]
+
+
+UPDATE_UNIT = """
+mutation Update($input: UpdateUnitInput!) {
+  updateUnit(input: $input) { errors { path code message } version { version createdBy } }
+}
+"""
+
+
+async def test_only_curators_and_admins_edit_the_catalog_and_refusals_are_audited(
+    client: httpx.AsyncClient, token: Any, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    edit = {"input": {"code": "MVND", "baseVersion": 1, "nameEn": "million dong"}}
+    refused = [
+        (await graphql(client, UPDATE_UNIT, edit, headers))["data"]["updateUnit"]
+        for headers in ({}, await token("reader"), await token("reporter", PROVINCE))
+    ]
+
+    allowed = (await graphql(client, UPDATE_UNIT, edit, await token("curator")))["data"]
+
+    for payload in refused:
+        [error] = payload["errors"]
+        assert (
+            error["code"] == "PERMISSION_DENIED" and "may not edit the catalog" in error["message"]
+        )
+        assert payload["version"] is None
+    assert allowed["updateUnit"]["errors"] == []
+    assert allowed["updateUnit"]["version"]["createdBy"].startswith("token:")
+    denials = await _denials(session_factory)
+    assert [d.entity_code for d in denials] == ["catalog"] * 3
+    assert [d.token_id is None for d in denials] == [True, False, False]

@@ -11,6 +11,9 @@ Rules (README, "Security model"):
   without a jurisdiction reports only the indicators it is responsible for;
 - reviewing: a reviewer of the regime's recipient agency;
 - registering crosswalks: an admin, or any reporter (the system's integrator);
+- reading reports (their versions, sections and reviews): an accepted report by anyone, like
+  its values; any other by the reporters of its agency, the reviewers of its regime's
+  recipient, and admins (`report_audience`); obligations and compliance are public;
 - managing an agency's signing keys: an admin, or a reporter of that agency (a key lets its
   holder sign for the agency);
 - managing tokens: an admin; editing the catalog: a curator or an admin;
@@ -22,6 +25,7 @@ Rules (README, "Security model"):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -61,6 +65,35 @@ def require_role(principal: Principal, roles: Sequence[Role], right: str, target
     if not principal.has_role(*roles):
         needed = " or ".join(r.value for r in roles)
         raise AccessDenied(principal, f"{right} (needs role {needed})", target, field="input")
+
+
+@dataclass(frozen=True)
+class ReportAudience:
+    """Which reports a principal reads besides accepted ones: every one, those of `agency`,
+    or those sent to `recipient` (a reviewer's office)."""
+
+    everything: bool = False
+    agency: str | None = None
+    recipient: str | None = None
+
+    def admits(self, *, agency: str, recipient: str | None, accepted: bool) -> bool:
+        return (
+            accepted
+            or self.everything
+            or (self.agency is not None and self.agency == agency)
+            or (self.recipient is not None and self.recipient == recipient)
+        )
+
+
+def report_audience(principal: Principal) -> ReportAudience:
+    """What `principal` may read of reports that are not accepted."""
+    if principal.has_role(Role.ADMIN):
+        return ReportAudience(everything=True)
+    if principal.role is Role.REPORTER:
+        return ReportAudience(agency=principal.agency)
+    if principal.role is Role.REVIEWER:
+        return ReportAudience(recipient=principal.agency)
+    return ReportAudience()
 
 
 def check_manage_keys(principal: Principal, agency: str) -> None:

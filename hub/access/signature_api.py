@@ -9,10 +9,11 @@ import strawberry
 from hub.access import rules, signatures
 from hub.access.key_models import AgencyKey as KeyRow
 from hub.access.key_models import SignatureAlgorithm
-from hub.errors import HubError, InvalidInputError
+from hub.errors import HubError, InvalidInputError, NotFoundError
 from hub.graphql.context import Context
 from hub.graphql.node import parse_global_id
 from hub.reporting.mutations import InputError
+from hub.reporting.queries import readable_report
 
 strawberry.enum(SignatureAlgorithm, description="How a report is signed (JOSE names).")
 
@@ -131,6 +132,8 @@ class SignatureQuery:
         kind, key = parse_global_id(id)
         if kind != "Report" or not key.isdigit():
             raise InvalidInputError(f"{id!r} is not a report id", field="id")
+        if await readable_report(info, key) is None:
+            raise NotFoundError("report", id, field="id")
         result = await signatures.verify_stored(session=info.context.session, report_id=int(key))
         return ReportVerification(
             signed=result.signed,

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import strawberry
 
+from hub.access import rules
 from hub.db import utcnow
 from hub.errors import NotFoundError
 from hub.graphql.node import NodeFetcher, id_key
@@ -65,14 +66,20 @@ class ReportingQuery:
         )
         return Compliance.from_record(board)
 
-    @strawberry.field(description="One report by its global id; an unknown id is an error.")
+    @strawberry.field(
+        description="One report by its global id; an unknown id, or a report you may not "
+        "read (README, Security model), is an error."
+    )
     async def report(self, info: Info, id: strawberry.ID) -> Report | None:
         found = await _fetch_report(info, id_key(id, "Report"))
         if found is None:
             raise NotFoundError("report", id, field="id")
         return found
 
-    @strawberry.field(description="Reports matching every given code, newest period first.")
+    @strawberry.field(
+        description="Reports matching every given code that you may read, newest period "
+        "first: accepted ones, and, for reporters, reviewers and admins, their own."
+    )
     async def reports(
         self,
         info: Info,
@@ -83,16 +90,28 @@ class ReportingQuery:
     ) -> list[Report]:
         size = page_request("report", first, None, info.context.settings.limits).first
         found = await reports.list_reports(
-            session=info.context.session, regime=regime, period=period, agency=agency, limit=size
+            session=info.context.session,
+            regime=regime,
+            period=period,
+            agency=agency,
+            limit=size,
+            audience=rules.report_audience(info.context.principal),
         )
         return [Report.from_record(r) for r in found]
 
 
 async def _fetch_report(info: Info, key: str) -> Report | None:
+    """The report of id `key`, when the principal may read it (`hub.access.rules`)."""
+    found = await readable_report(info, key)
+    return Report.from_record(found) if found else None
+
+
+async def readable_report(info: Info, key: str) -> reports.ReportRecord | None:
     if not key.isdigit():
         return None
     found = (await reports.reports_by_ids([int(key)], session=info.context.session))[0]
-    return Report.from_record(found) if found else None
+    audience = rules.report_audience(info.context.principal)
+    return found if found is not None and found.readable_by(audience) else None
 
 
 async def _fetch_regime(info: Info, code: str) -> ReportingRegime | None:

@@ -10,7 +10,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
+from hub.access.rules import ReportAudience
 from hub.metadata import models as m
 from hub.reporting import models as r
 from hub.reporting.report_models import Report, ReportStatus, ReportVersion, ReportVersionStatus
@@ -27,6 +29,15 @@ class ReportRecord:
     status: ReportStatus
     created_at: datetime
     current_version_id: int | None
+    recipient: str | None  # the regime's recipient agency
+
+    def readable_by(self, audience: ReportAudience) -> bool:
+        """Whether `audience` may read this report (`hub.access.rules.report_audience`)."""
+        return audience.admits(
+            agency=self.agency,
+            recipient=self.recipient,
+            accepted=self.status is ReportStatus.ACCEPTED,
+        )
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,9 @@ class VersionRecord:
     observation_count: int
 
 
+_RECIPIENT = aliased(m.Agency, name="recipient_agency")
+
+
 def _select() -> sa.Select[*tuple[Any, ...]]:
     return (
         sa.select(
@@ -58,9 +72,11 @@ def _select() -> sa.Select[*tuple[Any, ...]]:
             Report.status,
             Report.created_at,
             Report.current_version_id,
+            _RECIPIENT.code.label("recipient"),
         )
         .join(r.Regime, r.Regime.id == Report.regime_id)
         .join(m.Agency, m.Agency.id == Report.agency_id)
+        .outerjoin(_RECIPIENT, _RECIPIENT.id == r.Regime.recipient_id)
     )
 
 
@@ -77,9 +93,18 @@ async def list_reports(
     period: str | None = None,
     agency: str | None = None,
     limit: int,
+    audience: ReportAudience | None = None,
 ) -> list[ReportRecord]:
-    """Reports matching every given code, newest period first."""
+    """Reports matching every given code, newest period first; with `audience`, only those
+    it may read (accepted ones, and its own or its office's)."""
     statement = _select()
+    if audience is not None and not audience.everything:
+        readable = [Report.status == ReportStatus.ACCEPTED]
+        if audience.agency is not None:
+            readable.append(m.Agency.code == audience.agency)
+        if audience.recipient is not None:
+            readable.append(_RECIPIENT.code == audience.recipient)
+        statement = statement.where(sa.or_(*readable))
     if regime is not None:
         statement = statement.where(r.Regime.code == regime)
     if period is not None:

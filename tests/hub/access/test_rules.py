@@ -285,3 +285,59 @@ async def test_only_curators_and_admins_edit_the_catalog_and_refusals_are_audite
     denials = await _denials(session_factory)
     assert [d.entity_code for d in denials] == ["catalog"] * 3
     assert [d.token_id is None for d in denials] == [True, False, False]
+
+
+READ_REPORTS = """
+query Read($id: ID!) {
+  reports(regime: "BC-M") { id }
+  report(id: $id) { id currentVersion { sections { text } } }
+}
+"""
+VERIFY = "query Verify($id: ID!) { verifyReport(id: $id) { signed } }"
+
+
+async def test_a_report_is_read_by_its_agency_its_recipient_and_admins_until_accepted(
+    client: httpx.AsyncClient, token: Any
+) -> None:
+    # given a submitted (not accepted) report of UBND-01 to VPCP
+    report = {**_report(), "sections": [{"code": "S1", "text": "Chưa công bố."}]}
+    submitted = await graphql(
+        client,
+        "mutation S($input: SubmitReportInput!) { submitReport(input: $input) { report { id } } }",
+        {"input": report},
+        await token("reporter", PROVINCE),
+    )
+    report_id = submitted["data"]["submitReport"]["report"]["id"]
+    readers = {
+        "its reporter": await token("reporter", PROVINCE),
+        "its recipient's reviewer": await token("reviewer", "VPCP"),
+        "an admin": await token("admin"),
+    }
+    outsiders = {
+        "anonymous": {},
+        "a reader": await token("reader"),
+        "a curator": await token("curator"),
+        "another agency's reporter": await token("reporter", OTHER_PROVINCE),
+        "another office's reviewer": await token("reviewer", OTHER_PROVINCE),
+    }
+
+    seen = {
+        who: await graphql(client, READ_REPORTS, {"id": report_id}, h) for who, h in readers.items()
+    }
+    hidden = {
+        who: await graphql(client, READ_REPORTS, {"id": report_id}, h)
+        for who, h in outsiders.items()
+    }
+    verified = await graphql(client, VERIFY, {"id": report_id}, outsiders["a reader"])
+    await graphql(client, ACCEPT, {"input": REVIEW}, readers["its recipient's reviewer"])
+    public = await graphql(client, READ_REPORTS, {"id": report_id})
+
+    for who, body in seen.items():
+        assert body["data"]["reports"] == [{"id": report_id}], who
+        assert body["data"]["report"]["currentVersion"]["sections"][0]["text"] == "Chưa công bố."
+    for who, body in hidden.items():
+        assert body["data"] == {"reports": [], "report": None}, who
+        [error] = body["errors"]
+        assert error["extensions"] == {"code": "NOT_FOUND", "field": "id"}, who
+    assert verified["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert public["data"]["reports"] == [{"id": report_id}] and "errors" not in public

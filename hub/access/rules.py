@@ -16,7 +16,8 @@ Rules (README, "Security model"):
   recipient, and admins (`report_audience`); obligations and compliance are public;
 - managing an agency's signing keys: an admin, or a reporter of that agency (a key lets its
   holder sign for the agency);
-- managing tokens: an admin; editing the catalog: a curator or an admin;
+- managing tokens: an admin; editing the catalog, and reading its drafts: a curator or an
+  admin (others read published and retired versions);
 - live events (subscriptions): an acceptance of a report and the values it made public are
   public, like the values; a report's other steps (submitted, returned) are seen by the
   reporters of its agency, the reviewers of its regime's recipient, and admins.
@@ -94,6 +95,11 @@ def report_audience(principal: Principal) -> ReportAudience:
     if principal.role is Role.REVIEWER:
         return ReportAudience(recipient=principal.agency)
     return ReportAudience()
+
+
+def may_read_drafts(principal: Principal) -> bool:
+    """Catalog drafts (and discarded versions) are the curators' work, not the catalog yet."""
+    return principal.has_role(*CATALOG_ROLES)
 
 
 def check_manage_keys(principal: Principal, agency: str) -> None:

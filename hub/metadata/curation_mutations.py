@@ -366,13 +366,17 @@ class CurationMutation:
 class CurationQuery:
     @strawberry.field(
         description="Every version of a catalog entity, oldest first, each with who, when and "
-        "a diff against the version before."
+        "a diff against the version before; drafts only for curators and admins."
     )
     async def catalog_versions(
         self, info: Info, kind: EntityKind, code: str
     ) -> list[CatalogVersion]:
         rows = await curation.history(kind, code, session=info.context.session)
-        return [CatalogVersion.from_record(r) for r in curation.records(rows)]
+        records = curation.records(rows)
+        if not rules.may_read_drafts(info.context.principal):
+            public = (CatalogVersionStatus.PUBLISHED, CatalogVersionStatus.RETIRED)
+            records = [r for r in records if r.status in public]
+        return [CatalogVersion.from_record(r) for r in records]
 
     @strawberry.field(
         description="What depends on an entity: regimes, forms, indicators, stored values."

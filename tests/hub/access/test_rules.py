@@ -341,3 +341,28 @@ async def test_a_report_is_read_by_its_agency_its_recipient_and_admins_until_acc
         assert error["extensions"] == {"code": "NOT_FOUND", "field": "id"}, who
     assert verified["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert public["data"]["reports"] == [{"id": report_id}] and "errors" not in public
+
+
+HISTORY = '{ catalogVersions(kind: UNIT, code: "MVND") { version status } }'
+
+
+async def test_catalog_drafts_are_read_by_curators_and_admins_only(
+    client: httpx.AsyncClient, token: Any
+) -> None:
+    # given a draft of MVND
+    curator = await token("curator")
+    edit = {"input": {"code": "MVND", "baseVersion": 1, "nameEn": "million dong"}}
+    assert (await graphql(client, UPDATE_UNIT, edit, curator))["data"]["updateUnit"]["errors"] == []
+
+    curators = [await graphql(client, HISTORY, headers=h) for h in (curator, await token("admin"))]
+    others = [
+        await graphql(client, HISTORY, headers=h) for h in ({}, await token("reporter", PROVINCE))
+    ]
+
+    for body in curators:
+        assert body["data"]["catalogVersions"] == [
+            {"version": 1, "status": "PUBLISHED"},
+            {"version": 2, "status": "DRAFT"},
+        ]
+    for body in others:
+        assert body["data"]["catalogVersions"] == [{"version": 1, "status": "PUBLISHED"}]

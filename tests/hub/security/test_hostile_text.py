@@ -175,7 +175,7 @@ def global_id(type_name: str) -> Any:
 
 
 async def _versions(hub: Hub, kind: str, code: str) -> list[dict[str, Any]]:
-    body = (await hub.graphql(VERSIONS, {"kind": kind, "code": code})).json()
+    body = (await hub.graphql(VERSIONS, {"kind": kind, "code": code}, "curator")).json()
     found: list[dict[str, Any]] = body["data"]["catalogVersions"]
     return found
 

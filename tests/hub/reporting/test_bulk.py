@@ -179,6 +179,24 @@ async def test_a_bad_file_writes_nothing_and_names_its_rows(session: AsyncSessio
         assert await session.scalar(sa.select(sa.func.count()).select_from(table)) == 0
 
 
+async def test_a_nul_in_a_cell_is_refused_at_its_row_on_both_databases(
+    session: AsyncSession,
+) -> None:
+    # given a file whose comment and code cells hold NUL (PostgreSQL cannot store it)
+    await store_catalog(session)
+    text = GOOD.replace("chưa chính thức", "chưa\x00chính thức").replace(",,,F", ",,,F\x00")
+    parsed = read_csv(text.encode(), regime=REGIME, period=PERIOD, agency=PROVINCE)
+
+    result = await load_csv(parsed, session=session, actor="tester", now=NOW)
+
+    assert [(p.row, p.field, p.code) for p in result.problems] == [
+        (3, "comment", "TEXT_HAS_NUL"),
+        (5, "dimensions[0].code", "TEXT_HAS_NUL"),
+    ]
+    for table in (Report, ReportVersion, Observation, ObservationRevision):
+        assert await session.scalar(sa.select(sa.func.count()).select_from(table)) == 0
+
+
 @pytest.fixture
 async def stored_catalog(
     session_factory: async_sessionmaker[AsyncSession],

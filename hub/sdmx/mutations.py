@@ -79,6 +79,7 @@ class SdmxMutation:
                 system=input.system,
             )
         except NotFoundError as error:  # no such regime, or one without data tables
+            error.field = "regime"  # the dataflow is the regime the client names
             return refused_submission(error, validate_only=input.validate_only)
         except CsvFormatError as error:
             return refused_submission(_located(error.problems), validate_only=input.validate_only)

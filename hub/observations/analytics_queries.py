@@ -11,7 +11,7 @@ from hub.metadata.types import Info
 from hub.observations import aggregation, availability
 from hub.observations.aggregation import AggregateBy, AggregateRequest
 from hub.observations.analytics_types import Aggregate, Availability
-from hub.observations.queries import AsOf, DimensionCodeInput, _dimensions
+from hub.observations.queries import AsOf, DimensionCodeInput, _dimensions, from_to_arguments
 from hub.observations.records import ObservationCriteria
 
 From = Annotated[
@@ -67,7 +67,8 @@ class AnalyticsQuery:
             dimensions=_dimensions(dimensions),
             as_of=as_of,
         )
-        found = await aggregation.aggregate(request, session=info.context.session)
+        with from_to_arguments():
+            found = await aggregation.aggregate(request, session=info.context.session)
         return Aggregate.from_record(found)
 
     @strawberry.field(
@@ -94,5 +95,6 @@ class AnalyticsQuery:
             dimensions=_dimensions(dimensions),
             as_of=as_of,
         )
-        found = await availability.availability(criteria, session=info.context.session)
+        with from_to_arguments():
+            found = await availability.availability(criteria, session=info.context.session)
         return Availability.from_record(found)

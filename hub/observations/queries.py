@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated
 
@@ -26,6 +28,17 @@ AsOf = Annotated[
 class DimensionCodeInput:
     dimension: str = strawberry.field(description="Code of the codelist (the dimension).")
     code: str = strawberry.field(description="Code within it.")
+
+
+@contextmanager
+def from_to_arguments() -> Iterator[None]:
+    """A bad period of the filter (periodFrom, periodTo) names the `from`/`to` arguments of
+    the fields that take them (series, aggregate, availability)."""
+    try:
+        yield
+    except InvalidInputError as error:
+        error.field = {"periodFrom": "from", "periodTo": "to"}.get(error.field or "", error.field)
+        raise
 
 
 def _dimensions(inputs: list[DimensionCodeInput] | None) -> Dimensions:
@@ -109,7 +122,7 @@ class ObservationQuery:
         frequency: Frequency | None = None,
         as_of: AsOf = None,
     ) -> list[ObservationSeries]:
-        try:
+        with from_to_arguments():
             found = await service.list_series(
                 session=info.context.session,
                 indicator=indicator,
@@ -120,12 +133,6 @@ class ObservationQuery:
                 frequency=frequency,
                 as_of=as_of,
             )
-        except InvalidInputError as error:
-            # The service names the filter's fields; here the arguments are `from` and `to`.
-            error.field = {"periodFrom": "from", "periodTo": "to"}.get(
-                error.field or "", error.field
-            )
-            raise
         return [ObservationSeries.from_record(s) for s in found]
 
     @strawberry.field(

@@ -61,6 +61,14 @@ class Problems:
 
 
 @dataclass(frozen=True)
+class Refused:
+    """Refused in the payload, every problem with one of `codes` (their number and paths
+    depend on the value: a file's lines, say); nothing written."""
+
+    codes: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Failure:
     """A top-level error with this code and field; the field is null."""
 
@@ -78,7 +86,7 @@ class Answered:
     """A read answered without error (a search that finds nothing, a filter matching none)."""
 
 
-Expectation = Kept | Problems | Failure | Accepted | Answered
+Expectation = Kept | Problems | Refused | Failure | Accepted | Answered
 Expect = Callable[[str], Expectation]
 Names = dict[str, Any]
 
@@ -114,12 +122,14 @@ class Case:
 
 
 def fill(template: Any, value: str, names: Names) -> Any:
-    """`template` with X replaced by `value`, `"SERIAL"` by a fresh number and every name by
-    its value."""
+    """`template` with X replaced by `value`, `SERIAL` (in a string) by a fresh number and
+    every name by its value."""
     if template is X:
         return value
     if isinstance(template, str):
-        return serial() if template == "SERIAL" else names.get(template, template)
+        if "SERIAL" in template:
+            return template.replace("SERIAL", serial())
+        return names.get(template, template)
     if isinstance(template, dict):
         return {k: fill(v, value, names) for k, v in template.items()}
     if isinstance(template, list):
@@ -193,6 +203,11 @@ async def run_case(hub: Hub, case: Case, value: str, names: Names) -> None:
             assert denial.action == "access.denied" and denial.entity_code == value[:400]
         else:
             assert changed == {}, changed
+    elif isinstance(expectation, Refused):
+        assert "errors" not in body, body
+        codes = {e["code"] for e in payload(body)["errors"]}
+        assert codes and codes <= expectation.codes, payload(body)["errors"]
+        assert after == before
     elif isinstance(expectation, Failure):
         [error] = body["errors"]
         assert error["extensions"]["code"] == expectation.code, error

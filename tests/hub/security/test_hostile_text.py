@@ -46,6 +46,7 @@ from tests.hub.security.hostile import (
     Names,
     Problems,
     Read,
+    Refused,
     X,
     always,
     fill,
@@ -57,6 +58,29 @@ from tests.hub.security.hostile import (
 )
 
 # Documents ------------------------------------------------------------------------------------
+
+SUBMIT_SDMX_CSV = """
+mutation Load($input: SubmitSdmxCsvInput!) {
+  submitSdmxCsv(input: $input) { errors { path code message } report { id } }
+}
+"""
+SDMX_CSV = (
+    "INDICATOR,REF_AREA,SEX,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE\nPOP,P01,T,2025-M03,SERIAL,PERSON\n"
+)
+AGGREGATE = """
+query Q($indicator: String!, $areas: [String!], $byDimensions: [String!],
+        $dimensions: [DimensionCodeInput!], $from: String, $to: String) {
+  aggregate(indicator: $indicator, groupBy: [AREA], areas: $areas, byDimensions: $byDimensions,
+            dimensions: $dimensions, from: $from, to: $to) { groups { areaCode } }
+}
+"""
+AVAILABILITY = """
+query Q($indicator: String!, $areas: [String!], $dimensions: [DimensionCodeInput!],
+        $from: String, $to: String) {
+  availability(indicator: $indicator, areas: $areas, dimensions: $dimensions, from: $from,
+               to: $to) { count }
+}
+"""
 
 SUBMIT = """
 mutation Submit($input: SubmitReportInput!) {
@@ -403,6 +427,78 @@ SUBMIT_CASES = (
             "reporter",
             SUBMIT,
             report(signature={"keyId": "KEY_ID", "algorithm": "ED25519", "value": "AAAA", name: X}),
+            always(problem(path, code)),
+        )
+        for name, path, code in (
+            ("keyId", "signature.keyId", "KEY_UNKNOWN"),
+            ("algorithm", "signature.algorithm", "ALGORITHM_MISMATCH"),
+            ("value", "signature", "SIGNATURE_INVALID"),
+        )
+    ),
+)
+
+
+def sdmx_csv(**changes: Any) -> dict[str, Any]:
+    return {"input": {**REVIEWED, "content": SDMX_CSV, **changes}}
+
+
+SDMX_CSV_CASES = (
+    Case(
+        "Mutation.submitSdmxCsv(input).regime",
+        "reporter",
+        SUBMIT_SDMX_CSV,
+        sdmx_csv(regime=X),
+        always(problem("regime", "NOT_FOUND")),
+    ),
+    Case(
+        "Mutation.submitSdmxCsv(input).period",
+        "reporter",
+        SUBMIT_SDMX_CSV,
+        sdmx_csv(period=X),
+        always(problem("period", "PERIOD_MALFORMED")),
+    ),
+    Case(
+        "Mutation.submitSdmxCsv(input).agency",
+        "reporter",
+        SUBMIT_SDMX_CSV,
+        sdmx_csv(agency=X),
+        always(Problems((("agency", "PERMISSION_DENIED"),), audited=True)),
+    ),
+    Case(
+        "Mutation.submitSdmxCsv(input).content",
+        "reporter",
+        SUBMIT_SDMX_CSV,
+        sdmx_csv(content=X),
+        always(Refused(frozenset({"BAD_HEADER", "CSV_SYNTAX", "EMPTY_FILE"}))),
+        values=HOSTILE,
+    ),
+    Case(
+        "Mutation.submitSdmxCsv(input).system",
+        "reporter",
+        SUBMIT_SDMX_CSV,
+        sdmx_csv(system=X),
+        always(Accepted()),
+    ),
+    Case(
+        "Mutation.submitSdmxCsv(input).idempotencyKey",
+        "reporter",
+        SUBMIT_SDMX_CSV,
+        sdmx_csv(idempotencyKey=X),
+        kept(
+            latest_row(ReportVersion.idempotency_key, ReportVersion.id),
+            200,
+            problem("idempotencyKey", "INVALID_INPUT"),
+        ),
+        values=HOSTILE,
+    ),
+    *(
+        Case(
+            f"Mutation.submitSdmxCsv(input).signature.{name}",
+            "reporter",
+            SUBMIT_SDMX_CSV,
+            sdmx_csv(
+                signature={"keyId": "KEY_ID", "algorithm": "ED25519", "value": "AAAA", name: X}
+            ),
             always(problem(path, code)),
         )
         for name, path, code in (
@@ -775,10 +871,61 @@ READ_CASES = (
         Case(f"Query.series({name})", None, SERIES, {**SERIES_ARGS, name: X}, invalid(name))
         for name in ("from", "to")
     ),
+    *(
+        case
+        for query, document in (("aggregate", AGGREGATE), ("availability", AVAILABILITY))
+        for case in (
+            Case(
+                f"Query.{query}(indicator)",
+                None,
+                document,
+                {"indicator": X},
+                not_found("indicator"),
+            ),
+            Case(
+                f"Query.{query}(areas)",
+                None,
+                document,
+                {"indicator": "POP", "areas": [X]},
+                ANSWERED,
+            ),
+            *(
+                Case(
+                    f"Query.{query}(dimensions).{name}",
+                    None,
+                    document,
+                    {"indicator": "POP", "dimensions": [dimension]},
+                    ANSWERED,
+                )
+                for name, dimension in (
+                    ("dimension", {"dimension": X, "code": "T"}),
+                    ("code", {"dimension": "SEX", "code": X}),
+                )
+            ),
+            *(
+                Case(
+                    f"Query.{query}({name})",
+                    None,
+                    document,
+                    {"indicator": "POP", name: X},
+                    invalid(name),
+                )
+                for name in ("from", "to")
+            ),
+        )
+    ),
+    Case(
+        "Query.aggregate(byDimensions)",
+        None,
+        AGGREGATE,
+        {"indicator": "POP", "byDimensions": [X]},
+        invalid("byDimensions"),
+    ),
 )
 
 CASES: tuple[Case, ...] = (
     *SUBMIT_CASES,
+    *SDMX_CSV_CASES,
     *REVIEW_CASES,
     *ACCESS_CASES,
     *CURATION_CASES,

@@ -27,6 +27,7 @@ from hub.access.signature_api import SignatureMutation, SignatureQuery
 from hub.errors import NotFoundError
 from hub.graphql.context import Context
 from hub.graphql.errors import ErrorContract, contract_errors
+from hub.graphql.fragment_limit import FragmentExpansionLimiter
 from hub.graphql.input_text import RefuseNul
 from hub.graphql.node import Node, NodeFetchers, parse_global_id
 from hub.graphql.scalars import SCALAR_MAP
@@ -124,6 +125,8 @@ def build_schema(settings: Settings | None = None) -> HubSchema:
         ErrorContract,
         RefuseNul,
         partial(ParserCache, maxsize=1024),
+        # Before the validation rules: the depth and alias limiters expand fragments naively.
+        partial(FragmentExpansionLimiter, max_selections=limits.max_query_tokens),
         partial(ValidationCache, maxsize=1024),
         partial(QueryDepthLimiter, max_depth=limits.max_query_depth),
         partial(MaxTokensLimiter, max_token_count=limits.max_query_tokens),

@@ -511,12 +511,33 @@ async def test_deep_and_wide_documents_are_clear_errors(
     assert answer["data"] is None and answer["errors"][0]["message"] == message
 
 
-async def test_a_fragment_bomb_is_answered_once_per_field(hostile_hub: Hub) -> None:
-    # 2^20 spreads of `me` if expanded naively; GraphQL visits each fragment once per set.
-    fragments = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(20))
-    document = f"query {{ ...F0 }} {fragments} fragment F20 on Query {{ me {{ role }} }}"
+def fragment_bomb(levels: int) -> str:
+    """Fragments each spreading the next twice: 2^levels selections once expanded."""
+    fragments = " ".join(
+        f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels)
+    )
+    return f"query {{ ...F0 }} {fragments} fragment F{levels} on Query {{ me {{ role }} }}"
 
-    response = await hostile_hub.graphql(document)
+
+async def test_a_fragment_bomb_is_refused_before_validation(hostile_hub: Hub) -> None:
+    # 200 tokens expanding to 2^20 selections: the depth and alias limiters would walk them all.
+    response = await hostile_hub.graphql(fragment_bomb(20))
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "data": None,
+        "errors": [
+            {
+                "message": "the document expands (fragments spread into fragments) to more "
+                "than 5000 selections (HUB_MAX_QUERY_TOKENS)",
+                "extensions": {"code": "LIMIT_EXCEEDED"},
+            }
+        ],
+    }
+
+
+async def test_fragments_that_expand_within_the_limit_are_answered(hostile_hub: Hub) -> None:
+    response = await hostile_hub.graphql(fragment_bomb(10))  # 1,024 selections
 
     assert (response.status_code, response.json()) == (200, {"data": {"me": None}})
 

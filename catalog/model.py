@@ -60,10 +60,16 @@ class Text:
     def __post_init__(self) -> None:
         if not self.vi.strip():
             raise CatalogError("vi", "the Vietnamese text must not be empty")
-        # PostgreSQL cannot store U+0000 in text (SQLite can); no catalog text holds one.
+        # PostgreSQL cannot store U+0000 in text (SQLite can), and neither stores a lone
+        # surrogate (a Turtle escape like \uD800 makes one): no catalog text holds either.
         for lang, text in (("vi", self.vi), ("en", self.en)):
             if text is not None and "\x00" in text:
                 raise CatalogError(lang, f"the text {text!r} contains U+0000 (NUL)")
+            if text is not None and not text.isascii():
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise CatalogError(lang, f"the text {text!r} is not valid Unicode") from None
 
     def get(self, lang: str) -> str:
         """The text in `lang`, falling back to Vietnamese."""

@@ -45,7 +45,7 @@ EnumT = TypeVar("EnumT", bound=enum.Enum)
 
 codes = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,6}", fullmatch=True)
 # Catalog texts never hold U+0000 (the model refuses it: PostgreSQL cannot store it).
-_text_characters = st.characters(exclude_characters="\x00")
+_text_characters = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
 texts = st.builds(
     Text,
     vi=st.text(_text_characters, min_size=1).filter(str.strip),

@@ -45,8 +45,8 @@ Read = Callable[[Hub, dict[str, Any]], Awaitable[Any]]
 
 @dataclass(frozen=True)
 class Kept:
-    """Stored: no errors, and `read` (from the answer or the database) gives the value back,
-    or a set holding it."""
+    """Stored: no errors, and `read` (from the answer or the database) gives the value back as
+    sent, or a set holding it."""
 
     read: Read
 
@@ -189,7 +189,7 @@ async def run_case(hub: Hub, case: Case, value: str, names: Names) -> None:
     if isinstance(expectation, Kept):
         assert "errors" not in body and payload(body)["errors"] == [], body
         found = await expectation.read(hub, body)
-        assert value == found or (isinstance(found, set) and value in found), (value, found)
+        assert sent == found or (isinstance(found, set) and sent in found), (sent, found)
     elif isinstance(expectation, Problems):
         assert "errors" not in body, body
         got = tuple((e["path"], e["code"]) for e in payload(body)["errors"])

@@ -18,9 +18,8 @@ Rules (README, "Security model"):
   holder sign for the agency);
 - managing tokens: an admin; editing the catalog, and reading its drafts: a curator or an
   admin (others read published and retired versions);
-- live events (subscriptions): an acceptance of a report and the values it made public are
-  public, like the values; a report's other steps (submitted, returned) are seen by the
-  reporters of its agency, the reviewers of its regime's recipient, and admins.
+- live events (subscriptions): who reads a report sees its events; an acceptance and the
+  values it made public are public, like the values.
 """
 
 from __future__ import annotations
@@ -163,14 +162,9 @@ def responsibility_problems(
 def may_see_report_event(
     principal: Principal, *, agency: str, recipient: str | None, accepted: bool
 ) -> bool:
-    """Whether `principal` sees an event of a report of `agency` (to `recipient`)."""
-    if accepted or principal.local or principal.role is Role.ADMIN:
-        return True
-    if principal.role is Role.REPORTER:
-        return principal.agency == agency
-    if principal.role is Role.REVIEWER:
-        return principal.agency == recipient
-    return False
+    """Whether `principal` sees an event of a report of `agency` (to `recipient`): whoever
+    may read the report (`report_audience`)."""
+    return report_audience(principal).admits(agency=agency, recipient=recipient, accepted=accepted)
 
 
 async def check_review(

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from graphql import (
     ArgumentNode,
     DocumentNode,
-    ExecutionResult,
     FieldNode,
     GraphQLError,
     ListValueNode,
@@ -72,14 +71,15 @@ def nul_in_request(
 
 
 class RefuseNul(SchemaExtension):
-    """Answers a request holding NUL with an `INVALID_INPUT` error instead of executing it."""
+    """Answers a request holding NUL with an `INVALID_INPUT` error instead of executing it
+    (queries, mutations and subscriptions alike)."""
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         where = nul_in_request(context.variables, context.graphql_document, context.query)
         if where is not None:
-            error = GraphQLError(
+            # Raised, not set as the result: a subscription would run its resolver anyway.
+            raise GraphQLError(
                 f"{where} {REASON}", extensions={"code": "INVALID_INPUT", "field": where}
             )
-            context.result = ExecutionResult(data=None, errors=[error])
         yield

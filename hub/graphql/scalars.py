@@ -5,18 +5,25 @@ from __future__ import annotations
 from decimal import Decimal
 
 import strawberry
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.types.scalar import ScalarDefinition
 
 from hub.decimals import parse_decimal
 
 
 def _parse_decimal(value: object) -> Decimal:
+    # A coercion error (a GraphQLError), as strawberry's own scalars raise: a ValueError from
+    # a literal would reach the error contract as an unexpected error, and be masked.
     if not isinstance(value, str | int) or isinstance(value, bool):
-        raise ValueError('a decimal is given as a string such as "1234.50"')
+        raise StrawberryInputCoercionError(
+            f'Value cannot represent a Decimal: {value!r}. Give it as a string such as "1234.50".'
+        )
     try:
         return parse_decimal(str(value))
     except ValueError as error:
-        raise ValueError(f"{value!r} is not a decimal: {error}") from None
+        raise StrawberryInputCoercionError(
+            f"Value cannot represent a Decimal: {value!r}. {error}."
+        ) from None
 
 
 def _serialize_decimal(value: Decimal) -> str:

@@ -197,8 +197,12 @@ async def run_case(hub: Hub, case: Case, value: str, names: Names) -> None:
         assert got == wanted, payload(body)["errors"]
         changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
         if expectation.audited:
-            audits = before["audit_event"]
-            assert changed == {"audit_event": (audits, audits + 1)}, changed
+            # The audit row, and the change-feed row every committed write adds.
+            audits, changes = before["audit_event"], before["data_change"]
+            assert changed == {
+                "audit_event": (audits, audits + 1),
+                "data_change": (changes, changes + 1),
+            }, changed
             denial = await hub.scalar(sa.select(AuditEvent).order_by(AuditEvent.id.desc()))
             assert denial.action == "access.denied" and denial.entity_code == value[:400]
         else:

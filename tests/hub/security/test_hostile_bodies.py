@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 import sqlalchemy as sa
 
@@ -174,8 +175,8 @@ GETS: list[tuple[str, int, str]] = [
     ("?query=" + "{" * 3000, 200, "Syntax Error: Expected Name, found '{'."),
     (
         "?query=mutation{revokeToken(input:{id:1}){token{id}}}",
-        400,
-        "mutations are not allowed when using GET",
+        405,
+        "mutations are not allowed over GET (GraphQL over HTTP): send them with POST",
     ),
 ]
 
@@ -192,11 +193,10 @@ async def test_get_with_a_bad_query_string_is_a_clear_error(
     answer = response.json()
     if not message:
         assert answer == {"data": {"me": None}}
-    elif status == 400:
+    elif status in (400, 405):
         [error] = answer["errors"]
-        assert error["extensions"] == {"code": "BAD_REQUEST"} and error["message"].startswith(
-            message
-        )
+        code = "BAD_REQUEST" if status == 400 else "METHOD_NOT_ALLOWED"
+        assert error["extensions"] == {"code": code} and error["message"].startswith(message)
     else:
         assert answer["data"] is None and answer["errors"][0]["message"] == message
 
@@ -397,14 +397,21 @@ async def test_a_decimal_argument_follows_the_same_rules(
     hostile_hub: Hub, multiplier: Any, reason: str | None
 ) -> None:
     variables = {"input": {"code": "MVND", "baseVersion": 1, "multiplier": multiplier}}
+    literal = UPDATE_UNIT.replace("($input: UpdateUnitInput!)", "").replace(
+        "input: $input",
+        f'input: {{code: "MVND", baseVersion: 1, multiplier: {orjson.dumps(multiplier).decode()}}}',
+    )
     before = await hostile_hub.row_counts()
 
-    response = await hostile_hub.graphql(UPDATE_UNIT, variables, "curator")
+    sent = await hostile_hub.graphql(UPDATE_UNIT, variables, "curator")
+    written = await hostile_hub.graphql(literal, role="curator")
 
-    [error] = response.json()["errors"]
-    explained = f"{multiplier!r} is not a decimal: {reason}" if reason else "a decimal is given"
-    assert error["message"].startswith("Variable '$input' has invalid value at .multiplier: ")
-    assert explained in error["message"], error
+    why = f"{reason}." if reason else 'Give it as a string such as "1234.50".'
+    explained = f"Value cannot represent a Decimal: {multiplier!r}. {why}"
+    [error] = sent.json()["errors"]
+    assert error["message"] == f"Variable '$input' has invalid value at .multiplier: {explained}"
+    [error] = written.json()["errors"]  # in the document: a validation error, not a masked one
+    assert error["message"] == explained and "extensions" not in error
     assert await hostile_hub.row_counts() == before
 
 
@@ -457,7 +464,6 @@ async def test_a_10_mb_body_is_a_413_with_a_json_error_and_writes_nothing(
 async def test_a_10_mb_body_without_a_length_is_refused_while_streaming(
     hostile_hub: Hub, small_hub: httpx.AsyncClient
 ) -> None:
-    import orjson
 
     content = orjson.dumps(_ten_megabyte_report())
 

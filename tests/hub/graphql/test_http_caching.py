@@ -148,7 +148,10 @@ async def test_a_committed_write_through_another_instance_changes_the_etag(
     hubs: Build, reporter: dict[str, str]
 ) -> None:
     reader, writer = hubs(), hubs()  # two app instances, as two workers
-    before = await get(reader, REPORTS, variables=json.dumps({"agency": PROVINCE}))
+    # The agency's reporter reads its reports before they are accepted (README, Security model).
+    before = await get(
+        reader, REPORTS, variables=json.dumps({"agency": PROVINCE}), headers=reporter
+    )
     refused = await writer.post(
         "/graphql",
         json={"query": SUBMIT, "variables": {"input": report_input(unit="NO-SUCH-UNIT")}},
@@ -158,7 +161,7 @@ async def test_a_committed_write_through_another_instance_changes_the_etag(
         reader,
         REPORTS,
         variables=json.dumps({"agency": PROVINCE}),
-        headers={"If-None-Match": before.headers["etag"]},
+        headers={**reporter, "If-None-Match": before.headers["etag"]},
     )
 
     stored = await writer.post(
@@ -168,7 +171,7 @@ async def test_a_committed_write_through_another_instance_changes_the_etag(
         reader,
         REPORTS,
         variables=json.dumps({"agency": PROVINCE}),
-        headers={"If-None-Match": before.headers["etag"]},
+        headers={**reporter, "If-None-Match": before.headers["etag"]},
     )
 
     assert before.json() == {"data": {"reports": []}}

@@ -170,8 +170,11 @@ async def test_a_subscriber_receives_the_event_of_a_report_another_client_submit
             "version": 1,
             "at": submitted["at"],
         }
-        # A subscriber can read what it is told about: the write has committed.
-        report = await hub.post("query($id: ID!) { report(id: $id) { status } }", id=report_id)
+        # A subscriber can read what it is told about: the write has committed (the reviewer
+        # reads the report before it is accepted).
+        report = await hub.post(
+            "query($id: ID!) { report(id: $id) { status } }", "reviewer", id=report_id
+        )
         assert report["report"]["status"] == "SUBMITTED"
 
         await hub.post(ACCEPT, "reviewer", id=report_id)

@@ -22,6 +22,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog import model
+from catalog.model import Frequency
 from catalog.periods import (
     Period,
     WorkingCalendar,
@@ -31,7 +32,7 @@ from catalog.periods import (
 from hub.access.audit import record_event
 from hub.access.signatures import SignaturePolicy
 from hub.db import utcnow
-from hub.demo_figures import PROVINCES, SEED, DemoValue, demo_values
+from hub.demo_figures import ANNUAL_ONLY, PROVINCES, SEED, DemoValue, demo_values
 from hub.errors import InvalidInputError
 from hub.metadata.store import load_catalog
 from hub.reporting.drafts import ObservationDraft, SubmissionDraft
@@ -262,6 +263,8 @@ def _draft(
 
 def _participants(regime: model.Regime, catalog: model.Catalog) -> list[str]:
     wanted = (*PROVINCES, *MINISTRY_TABLES) if regime.tables else OUTLINE_ONLY
+    if regime.frequency is not Frequency.ANNUAL:
+        wanted = tuple(a for a in wanted if a not in ANNUAL_ONLY)
     return [a for a in wanted if a in regime.reporting_agencies and a in catalog.agencies]
 
 

@@ -23,16 +23,38 @@ BASE_YEAR = date(2025, 1, 1)  # the year the bases below describe
 NATIONAL_DENSITY = 308  # persons per km²
 
 # Reporting provinces: (share of the economy, share of the population, persons per km²).
+# Before the 2025-07-01 reorganisation the committees of the provinces merged into the new ones
+# report in their place, with shares that add up to their successor's; Hà Nội, Quảng Ninh and
+# Huế were not merged and report throughout. Those merged into new Hồ Chí Minh City (79) and
+# Hải Phòng (31) send every report; those merged into Đà Nẵng, Đồng Nai and Cần Thơ (48, 75,
+# 92) only the annual ones (`ANNUAL_ONLY`, which keeps `hub demo load` quick), so their
+# successors have no monthly values before the change.
 PROVINCES = {
     "UBND-01": (0.13, 0.086, 2630),
     "UBND-79": (0.23, 0.139, 2070),
+    "UBND-P63-79": (0.165, 0.094, 4500),
+    "UBND-P63-74": (0.04, 0.028, 1000),
+    "UBND-P63-77": (0.025, 0.017, 600),
     "UBND-31": (0.06, 0.047, 1450),
+    "UBND-P63-31": (0.035, 0.021, 1400),
+    "UBND-P63-30": (0.025, 0.026, 1100),
     "UBND-22": (0.03, 0.014, 220),
     "UBND-48": (0.035, 0.030, 260),
+    "UBND-P63-48": (0.022, 0.012, 1000),
+    "UBND-P63-49": (0.013, 0.018, 140),
     "UBND-46": (0.013, 0.012, 230),
     "UBND-75": (0.05, 0.044, 340),
+    "UBND-P63-75": (0.04, 0.032, 550),
+    "UBND-P63-70": (0.01, 0.012, 150),
     "UBND-92": (0.03, 0.041, 620),
+    "UBND-P63-92": (0.013, 0.013, 870),
+    "UBND-P63-93": (0.007, 0.007, 450),
+    "UBND-P63-94": (0.01, 0.021, 360),
 }
+ANNUAL_ONLY = frozenset(
+    {"UBND-P63-48", "UBND-P63-49", "UBND-P63-75", "UBND-P63-70"}
+    | {"UBND-P63-92", "UBND-P63-93", "UBND-P63-94"}
+)
 
 
 @dataclass(frozen=True)

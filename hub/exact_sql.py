@@ -29,6 +29,7 @@ PLACES = 6  # decimal places of averages, weighted averages and derived quotient
 _SCALE = Decimal(10) ** -PLACES
 # Sums of exact decimals need as many digits as they have; 200 is far beyond any figure.
 _CONTEXT = Context(prec=200, rounding=ROUND_HALF_UP)
+CONTEXT = _CONTEXT  # for arithmetic on values outside SQL (derived indicators)
 
 
 def quotient(dividend: Decimal, divisor: Decimal) -> Decimal | None:
@@ -36,6 +37,11 @@ def quotient(dividend: Decimal, divisor: Decimal) -> Decimal | None:
     if divisor == 0:
         return None
     return canonical(_CONTEXT.divide(dividend, divisor).quantize(_SCALE, context=_CONTEXT))
+
+
+def rounded(value: Decimal) -> Decimal:
+    """`value` rounded half away from zero to PLACES places, shown canonically."""
+    return canonical(value.quantize(_SCALE, context=_CONTEXT))
 
 
 def canonical(value: Decimal) -> Decimal:

@@ -34,13 +34,20 @@ from catalog import model
 from catalog.model import AggregationRule, AreaLevel, Frequency, PeriodAggregation
 from catalog.periods import Period
 from hub.errors import InvalidInputError, LimitExceededError, NotAggregableError, NotFoundError
-from hub.exact_sql import exact_product, exact_quotient, exact_sum, quotient
+from hub.exact_sql import canonical, exact_product, exact_quotient, exact_sum, quotient
 from hub.metadata import models as m
 from hub.metadata.codelists import codelists_by_codes
 from hub.metadata.service import indicators_by_codes
 from hub.observations import statements as st
 from hub.observations.models import Observation, ObservationDimension, ObservationRevision
 from hub.observations.records import Dimensions, ObservationCriteria
+from hub.observations.reorganisation import (
+    Reorganisation,
+    aggregate_columns,
+    check_request,
+    combined,
+    reorganisation,
+)
 
 MAX_GROUPS = 50_000
 # Months per period of the frequencies periods roll up into.
@@ -70,6 +77,9 @@ class AggregateRequest:
     frequency: Frequency | None = None  # roll periods up into this frequency
     dimensions: Dimensions = ()
     as_of: datetime | None = None
+    # Areas outside their validity read from their predecessors or successors
+    # (`reorganisation.py`); needs `areas`, refuses `area_level`.
+    across_reorganisation: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,9 @@ class AggregateGroup:
     value: Decimal | None
     count: int  # stored values combined into it
     derived: bool = False
+    # The areas whose stored values went into a group of one area that was derived (across
+    # the reorganisation or by a formula); None when not known or not derived.
+    sources: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +128,15 @@ async def aggregate(request: AggregateRequest, *, session: AsyncSession) -> Aggr
     """The groups of `request`; derived indicators apply their formula to the aggregates of
     their inputs (a ratio of sums, never a sum of ratios)."""
     indicator = await indicator_definition(request.indicator, session=session)
-    _check_rules(indicator, request)
+    check_rules(indicator, request)
+    if request.across_reorganisation:
+        check_request(request.areas, indicator)
+        if request.area_level is not None:
+            raise InvalidInputError(
+                "acrossReorganisation reads the areas you name; it does not roll them up "
+                "(leave out areaLevel)",
+                field="areaLevel",
+            )
     if indicator.formula is not None:
         from hub.observations.derived import aggregate_derived  # derived builds on this module
 
@@ -127,7 +148,7 @@ async def aggregate(request: AggregateRequest, *, session: AsyncSession) -> Aggr
     )
 
 
-def _check_rules(indicator: model.Indicator, request: AggregateRequest) -> None:
+def check_rules(indicator: model.Indicator, request: AggregateRequest) -> None:
     combines_areas = AggregateBy.AREA not in request.group_by or request.area_level is not None
     if indicator.aggregation is AggregationRule.NONE and combines_areas:
         raise NotAggregableError(
@@ -217,7 +238,7 @@ async def _totals(
     return totals
 
 
-def _total_filter(codelist: str, code: str) -> sa.ColumnElement[bool]:
+def total_filter(codelist: str, code: str) -> sa.ColumnElement[bool]:
     dimension = aliased(ObservationDimension)
     listed = (
         sa.select(dimension.observation_id)
@@ -231,15 +252,39 @@ def _total_filter(codelist: str, code: str) -> sa.ColumnElement[bool]:
 async def aggregate_stored(
     indicator: model.Indicator, request: AggregateRequest, *, session: AsyncSession
 ) -> tuple[AggregateGroup, ...]:
-    """The groups of a stored indicator, in one statement."""
+    """The groups of a stored indicator, in one statement (after the links of the areas when
+    reading across the reorganisation)."""
     totals = await _totals(indicator, request, session=session)
-    statement, target = _statement(indicator, request, totals)
+    links = None
+    if request.across_reorganisation:
+        links = await reorganisation(request.areas, session=session)
+        if not links.targets:
+            return ()
+    statement, target = _statement(indicator, request, totals, links)
     rows = (await session.execute(statement.limit(MAX_GROUPS + 1))).all()
     if len(rows) > MAX_GROUPS:
         raise LimitExceededError(
             f"the aggregate has more than {MAX_GROUPS} groups: ask for fewer areas or periods"
         )
-    return tuple(_group(row, indicator, request, target) for row in rows)
+    groups = [_group(row, indicator, request, target) for row in rows]
+    if links is not None:
+        groups = [
+            _with_sources(g, links, own=row.own == 0) for g, row in zip(groups, rows, strict=True)
+        ]
+    return tuple(groups)
+
+
+def _with_sources(group: AggregateGroup, links: Reorganisation, own: bool) -> AggregateGroup:
+    """A derived group of one area names the areas its values came from: the linked ones for
+    the group's periods, and the area itself when it had values of its own there too."""
+    if not group.derived or group.key.area is None:
+        return group
+    start = group.period_start if group.key.period is not None else None
+    end = group.period_end if group.key.period is not None else None
+    sources = set(links.sources(group.key.area, start or date.min, end or date.max))
+    if own:
+        sources.add(group.key.area)
+    return replace(group, sources=tuple(sorted(sources)))
 
 
 def _criteria(indicator: model.Indicator, request: AggregateRequest) -> ObservationCriteria:
@@ -257,23 +302,54 @@ def _statement(
     indicator: model.Indicator,
     request: AggregateRequest,
     totals: Sequence[tuple[str, str]],
+    links: Reorganisation | None = None,
 ) -> tuple[sa.Select[Any], Frequency | None]:
     rule, target = indicator.aggregation, request.frequency
-    chosen = st.chosen(_criteria(indicator, request))
+    weighted = rule is AggregationRule.WEIGHTED
+    filters = [total_filter(c, code) for c, code in totals]
     if target is not None:
-        chosen = chosen.where(Observation.frequency.in_(_sources(indicator, target)))
-    chosen = chosen.where(*(_total_filter(c, code) for c, code in totals))
-    picked = chosen.subquery("chosen")
-    value = aliased(ObservationRevision)
-    columns: dict[str, Any] = {
+        filters.append(Observation.frequency.in_(_sources(indicator, target)))
+    columns: dict[str, Any]
+    if links is not None:
+        picked = combined(
+            _criteria(indicator, request),
+            links,
+            filters=filters,
+            with_own=True,
+            weight_indicator=indicator.weight_indicator if weighted else None,
+        )
+        assert picked is not None  # `aggregate_stored` asks only when some area exists
+        rows: sa.Select[Any] = sa.select().select_from(picked)
+        columns = aggregate_columns(picked, rule)
+    else:
+        picked = st.chosen(_criteria(indicator, request)).where(*filters).subquery("chosen")
+        value = aliased(ObservationRevision)
+        rows = sa.select().select_from(picked).join(value, value.id == picked.c.revision_id)
+        columns = {"value": value.value, "n": sa.literal(1), "derived": sa.literal(0)}
+        if weighted:
+            assert indicator.weight_indicator is not None  # the model ensures it
+            weight_criteria = replace(
+                _criteria(indicator, request),
+                indicators=(indicator.weight_indicator,),
+                dimensions=(),
+            )
+            weights = st.chosen(weight_criteria).subquery("weights")
+            weight_value = aliased(ObservationRevision)
+            rows = rows.join(
+                weights,
+                sa.and_(
+                    weights.c.area_id == picked.c.area_id,
+                    weights.c.period == picked.c.period,
+                    weights.c.dimension_key == picked.c.dimension_key,
+                ),
+            ).join(weight_value, weight_value.id == weights.c.revision_id)
+            columns["weight"] = weight_value.value
+            columns["vw"] = exact_product(value.value, weight_value.value)
+    columns |= {
         "source_area": picked.c.area_id,
         "dimension_key": picked.c.dimension_key,
-        "value": value.value,
         "period_start": picked.c.period_start,
     }
-    rows: sa.Select[Any] = (
-        sa.select().select_from(picked).join(value, value.id == picked.c.revision_id)
-    )
     if request.area_level is not None:
         ancestors = _ancestors(request.area_level)
         rows = rows.join(ancestors, ancestors.c.area_id == picked.c.area_id)
@@ -292,23 +368,6 @@ def _statement(
         period_keys = ["period", "period_start", "period_end", "frequency"]
     for codelist in request.by_dimensions:
         columns[f"code_{codelist}"] = _code_of(codelist, picked.c.id)
-    weighted = rule is AggregationRule.WEIGHTED
-    if weighted:
-        assert indicator.weight_indicator is not None  # the model ensures it
-        weight_criteria = replace(
-            _criteria(indicator, request), indicators=(indicator.weight_indicator,), dimensions=()
-        )
-        weights = st.chosen(weight_criteria).subquery("weights")
-        weight_value = aliased(ObservationRevision)
-        rows = rows.join(
-            weights,
-            sa.and_(
-                weights.c.area_id == picked.c.area_id,
-                weights.c.period == picked.c.period,
-                weights.c.dimension_key == picked.c.dimension_key,
-            ),
-        ).join(weight_value, weight_value.id == weights.c.revision_id)
-        columns["weight"] = weight_value.value
     rows_query = rows.add_columns(*(c.label(n) for n, c in columns.items()))
     return _combine(indicator, request, rows_query.subquery("rows"), period_keys, weighted)
 
@@ -341,18 +400,23 @@ def _combine(
     if target is not None:
         timed = timed.where(ranked.c.span == ranked.c.top)
     t_sum = exact_sum(ranked.c.value)
-    t_count = sa.func.count()
+    t_count = sa.func.sum(ranked.c.n)
     if period_rule is PeriodAggregation.LAST and target is not None:
         t_value: Any = exact_sum(sa.case((ranked.c.latest == 1, ranked.c.value)))
-        t_count = sa.func.count(sa.case((ranked.c.latest == 1, 1)))
+        t_count = sa.func.sum(sa.case((ranked.c.latest == 1, ranked.c.n), else_=0))
     elif period_rule is PeriodAggregation.AVERAGE and target is not None and not weighted:
         t_value = exact_quotient(t_sum, sa.func.count())
     else:
         t_value = t_sum
-    timed = timed.add_columns(t_value.label("t_value"), t_count.label("t_count"))
+    timed = timed.add_columns(
+        t_value.label("t_value"),
+        t_count.label("t_count"),
+        sa.func.max(ranked.c.derived).label("t_derived"),
+        sa.func.min(ranked.c.derived).label("t_own"),
+    )
     if weighted:
         timed = timed.add_columns(
-            exact_sum(exact_product(ranked.c.value, ranked.c.weight)).label("t_vw"),
+            exact_sum(ranked.c.vw).label("t_vw"),
             exact_sum(ranked.c.weight).label("t_w"),
         )
     timed = timed.group_by(*(ranked.c[k] for k in inner_keys))
@@ -372,6 +436,8 @@ def _combine(
         exact_sum(inner.c.t_value).label("total"),
         sa.func.count().label("values"),
         sa.func.sum(inner.c.t_count).label("stored"),
+        sa.func.max(inner.c.t_derived).label("derived"),
+        sa.func.min(inner.c.t_own).label("own"),
     ]
     if weighted:
         measures += [exact_sum(inner.c.t_vw).label("vw"), exact_sum(inner.c.t_w).label("w")]
@@ -411,6 +477,8 @@ def _group(
         value = values["total"]
         if indicator.period_aggregation is PeriodAggregation.AVERAGE and target is not None:
             value = quotient(value, Decimal(1))  # sums of rounded means: shown canonically
+        elif values["derived"] and value is not None:
+            value = canonical(value)  # weighted sums across the reorganisation
     return AggregateGroup(
         key=GroupKey(
             area=values["code"] if by_area else None,
@@ -424,4 +492,5 @@ def _group(
         period_end=end,
         value=value,
         count=int(values["stored"] or 0),
+        derived=bool(values["derived"]),
     )

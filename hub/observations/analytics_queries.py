@@ -11,7 +11,13 @@ from hub.metadata.types import Info
 from hub.observations import aggregation, availability
 from hub.observations.aggregation import AggregateBy, AggregateRequest
 from hub.observations.analytics_types import Aggregate, Availability
-from hub.observations.queries import AsOf, DimensionCodeInput, _dimensions, from_to_arguments
+from hub.observations.queries import (
+    AcrossReorganisation,
+    AsOf,
+    DimensionCodeInput,
+    _dimensions,
+    from_to_arguments,
+)
 from hub.observations.records import ObservationCriteria
 
 From = Annotated[
@@ -30,7 +36,8 @@ class AnalyticsQuery:
         description="Accepted values of one indicator rolled up over time (`frequency`) and "
         "the area hierarchy (`areaLevel`) by its rules, grouped as asked; computed on current "
         "data (or `asOf`). A derived indicator applies its formula to the aggregates of its "
-        "inputs; an indicator whose rule is NONE is refused when areas would be combined."
+        "inputs (a ratio of sums); an indicator whose rule is NONE is refused when areas "
+        "would be combined."
     )
     async def aggregate(
         self,
@@ -54,6 +61,7 @@ class AnalyticsQuery:
         ] = None,
         dimensions: list[DimensionCodeInput] | None = None,
         as_of: AsOf = None,
+        across_reorganisation: AcrossReorganisation = False,
     ) -> Aggregate:
         request = AggregateRequest(
             indicator=indicator,
@@ -66,6 +74,7 @@ class AnalyticsQuery:
             frequency=frequency,
             dimensions=_dimensions(dimensions),
             as_of=as_of,
+            across_reorganisation=across_reorganisation,
         )
         with from_to_arguments():
             found = await aggregation.aggregate(request, session=info.context.session)
@@ -73,7 +82,8 @@ class AnalyticsQuery:
 
     @strawberry.field(
         description="Which areas, periods and disaggregation codes hold accepted values of an "
-        "indicator for a selection, with counts: to build a portal's filters."
+        "indicator for a selection, with counts: to build a portal's filters. For a derived "
+        "indicator: where its values compute (every input has a value)."
     )
     async def availability(
         self,

@@ -41,7 +41,13 @@ class AggregateGroup:
     )
     count: int = strawberry.field(description="How many stored values went into it.")
     derived: bool = strawberry.field(
-        description="Computed by the indicator's formula from the aggregates of its inputs."
+        description="Computed by the indicator's formula from the aggregates of its inputs, "
+        "or (with `acrossReorganisation`) from the areas before or after the 2025 "
+        "reorganisation."
+    )
+    source_areas: list[str] | None = strawberry.field(
+        description="For a derived group of one area: the areas of the stored values it "
+        "comes from; null otherwise."
     )
     area_names: strawberry.Private[tuple[str | None, str | None]]
 
@@ -60,6 +66,7 @@ class AggregateGroup:
             value=group.value,
             count=group.count,
             derived=group.derived,
+            source_areas=None if group.sources is None else list(group.sources),
             area_names=(group.area_name_vi, group.area_name_en),
         )
 

@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.model import AreaLevel, Frequency
-from hub.errors import InvalidInputError
+from hub.errors import NotFoundError
 from hub.metadata import models as m
+from hub.metadata.service import indicators_by_codes
 from hub.observations import statements as st
-from hub.observations.aggregation import indicator_definition
 from hub.observations.models import ObservationDimension
 from hub.observations.records import ObservationCriteria
 
@@ -60,13 +60,14 @@ class Availability:
 async def availability(criteria: ObservationCriteria, *, session: AsyncSession) -> Availability:
     """Counts of values per area, per period and per code of the one indicator of `criteria`."""
     (code,) = criteria.indicators
-    indicator = await indicator_definition(code, session=session)
+    record = (await indicators_by_codes([code], session=session))[0]
+    if record is None:
+        raise NotFoundError("indicator", code, field="indicator")
+    indicator = record.indicator
     if indicator.formula is not None:
-        raise InvalidInputError(
-            f"indicator {code} is derived ({indicator.formula}): its values are computed on "
-            "read; ask the availability of its inputs",
-            field="indicator",
-        )
+        from hub.observations.reads import availability_derived  # it builds on this module
+
+        return await availability_derived(criteria, record, session=session)
     chosen = st.chosen(criteria).subquery("chosen")
     count = sa.func.count().label("n")
     by_area = (

@@ -13,7 +13,7 @@ from catalog.model import Frequency
 from hub.errors import InvalidInputError
 from hub.graphql.pagination import Connection, build_connection, page_request, selects_total
 from hub.metadata.types import Info
-from hub.observations import service
+from hub.observations import reads, service
 from hub.observations.models import StatusFlag
 from hub.observations.records import Dimensions, ObservationCriteria
 from hub.observations.types import ChangeFeed, Observation, ObservationSeries
@@ -21,6 +21,14 @@ from hub.observations.types import ChangeFeed, Observation, ObservationSeries
 AsOf = Annotated[
     datetime | None,
     strawberry.argument(description="Read the values as they stood at this moment (default: now)."),
+]
+AcrossReorganisation = Annotated[
+    bool,
+    strawberry.argument(
+        description="Also give the areas named in `areas` values outside their validity, "
+        "derived from the areas they came from or went into in the 2025 reorganisation "
+        "(`derived: true`, with `sourceAreas`)."
+    ),
 ]
 
 
@@ -68,7 +76,8 @@ class ObservationFilter:
 class ObservationQuery:
     @strawberry.field(
         description="Accepted values of published indicators, by indicator, area, period and "
-        "breakdown, as a Relay connection; `asOf` reads any past state."
+        "breakdown, as a Relay connection; `asOf` reads any past state. Derived indicators "
+        "named in `filter.indicators` are computed from their inputs (`derived: true`)."
     )
     async def observations(
         self,
@@ -77,6 +86,7 @@ class ObservationQuery:
         first: int | None = None,
         after: str | None = None,
         as_of: AsOf = None,
+        across_reorganisation: AcrossReorganisation = False,
     ) -> Connection[Observation]:
         page = page_request("observation", first, after, info.context.settings.limits, decode=False)
         f = filter or ObservationFilter()
@@ -90,8 +100,9 @@ class ObservationQuery:
             status_flags=tuple(f.status or ()),
             as_of=as_of,
         )
-        rows, total = await service.list_observations(
+        rows, total = await reads.read_observations(
             criteria,
+            across_reorganisation=across_reorganisation,
             after=page.after,
             limit=page.first + 1,
             session=info.context.session,
@@ -109,7 +120,7 @@ class ObservationQuery:
 
     @strawberry.field(
         description="One time series per area and breakdown, points ordered by period: "
-        "shaped for charts."
+        "shaped for charts. A derived indicator's points are computed from its inputs."
     )
     async def series(
         self,
@@ -121,9 +132,10 @@ class ObservationQuery:
         period_to: Annotated[str | None, strawberry.argument(name="to")] = None,
         frequency: Frequency | None = None,
         as_of: AsOf = None,
+        across_reorganisation: AcrossReorganisation = False,
     ) -> list[ObservationSeries]:
         with from_to_arguments():
-            found = await service.list_series(
+            found = await reads.read_series(
                 session=info.context.session,
                 indicator=indicator,
                 areas=tuple(areas or ()),
@@ -132,6 +144,7 @@ class ObservationQuery:
                 period_to=period_to,
                 frequency=frequency,
                 as_of=as_of,
+                across_reorganisation=across_reorganisation,
             )
         return [ObservationSeries.from_record(s) for s in found]
 

@@ -59,6 +59,10 @@ class ObservationRow:
     recorded_at: datetime
     accepted_at: datetime | None
     cursor: str  # keyset position: `after=row.cursor` continues after this row
+    # Computed on read (a formula, or across the reorganisation), from the stored values of
+    # `sources`; a derived row has no id, revision or report version of its own (all 0).
+    derived: bool = False
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,8 @@ class SeriesPoint:
     value: Decimal
     unit: str
     status_flag: StatusFlag
+    derived: bool = False
+    sources: tuple[str, ...] = ()  # areas of the stored values it comes from
 
 
 @dataclass(frozen=True)

@@ -276,28 +276,34 @@ def _encode(values: list[Any]) -> str:
 
 
 def _observation_cursor(row: sa.Row[*tuple[Any, ...]]) -> str:
-    return _encode(
-        [
-            row.indicator_id,
-            row.area_id,
-            row.period_start.isoformat(),
-            row.period,
-            row.dimension_key,
-        ]
+    return observation_cursor(
+        row.indicator_id, row.area_id, row.period_start, row.period, row.dimension_key
     )
+
+
+def cursor_position(cursor: str, kinds: Sequence[type] = _ORDER_KINDS) -> list[Any]:
+    """The typed values of a keyset cursor; a foreign one is a clear error."""
+    try:
+        values = json.loads(cursor)
+        if not isinstance(values, list) or len(values) != len(kinds):
+            raise ValueError("wrong shape")
+        return [_parse_key(value, kind) for value, kind in zip(values, kinds, strict=True)]
+    except (ValueError, TypeError):
+        raise InvalidInputError("the cursor is not one of this list", field="after") from None
+
+
+def observation_cursor(
+    indicator_id: int, area_id: int, period_start: date, period: str, dimension_key: str
+) -> str:
+    """The cursor of an observation (stored or derived) at its place in `_ORDER`."""
+    return _encode([indicator_id, area_id, period_start.isoformat(), period, dimension_key])
 
 
 def _after(
     order: Sequence[sa.orm.InstrumentedAttribute[Any]], kinds: Sequence[type], cursor: str
 ) -> sa.ColumnElement[bool]:
     """Rows past `cursor` in `order`: a row-value comparison both databases index."""
-    try:
-        values = json.loads(cursor)
-        if not isinstance(values, list) or len(values) != len(order):
-            raise ValueError("wrong shape")
-        typed = [_parse_key(value, kind) for value, kind in zip(values, kinds, strict=True)]
-    except (ValueError, TypeError):
-        raise InvalidInputError("the cursor is not one of this list", field="after") from None
+    typed = cursor_position(cursor, kinds)
     bound = (
         sa.bindparam(None, value, type_=column.type)
         for value, column in zip(typed, order, strict=True)
@@ -351,7 +357,15 @@ def _observation(row: sa.Row[*tuple[Any, ...]], cursor: str) -> ObservationRow:
 def _series(rows: list[ObservationRow]) -> Series:
     first = rows[0]
     points = tuple(
-        SeriesPoint(r.period, r.period_start, r.period_end, r.value, r.unit, r.status_flag)
+        SeriesPoint(
+            r.period,
+            r.period_start,
+            r.period_end,
+            r.value,
+            r.unit,
+            r.status_flag,
+            sources=(r.area,),
+        )
         for r in rows
     )
     return Series(

@@ -83,13 +83,26 @@ class Observation:
     unit_code: str = strawberry.field(description="Unit of the value.")
     status: StatusFlag = strawberry.field(description="Normal, estimated, provisional ...")
     comment: str | None = strawberry.field(description="Comment sent with the value.")
-    revision: int = strawberry.field(description="Which revision this value is.")
-    definition_version: int = strawberry.field(
-        description="Version of the indicator definition the value was reported under."
+    revision: int | None = strawberry.field(
+        description="Which revision this value is; null for a derived value."
     )
-    recorded_at: datetime = strawberry.field(description="When this revision was stored.")
+    definition_version: int = strawberry.field(
+        description="Version of the indicator definition the value was reported under (for "
+        "a derived value: the current one, whose formula computed it)."
+    )
+    recorded_at: datetime = strawberry.field(
+        description="When this revision was stored (derived: when its latest input was)."
+    )
     accepted_at: datetime | None = strawberry.field(
-        description="When this revision became public; null for values not yet accepted."
+        description="When this revision became public; null for values not yet accepted "
+        "(derived: when its latest input was accepted)."
+    )
+    derived: bool = strawberry.field(
+        description="Computed on read: by the indicator's formula, or for an area outside its "
+        "validity from the areas before or after the 2025 reorganisation (`sourceAreas`)."
+    )
+    source_areas: list[str] = strawberry.field(
+        description="Areas of the stored values it comes from (its own area when stored)."
     )
     observation_id: strawberry.Private[int]
     indicator_names: strawberry.Private[tuple[str, str | None]]
@@ -97,8 +110,10 @@ class Observation:
 
     @classmethod
     def from_row(cls, row: ObservationRow) -> Observation:
+        # A derived value has no row: its id names its place (indicator, area, period, key).
+        key = f"{row.indicator}/{row.area}/{row.period}/{row.dimension_key}"
         return cls(
-            id=global_id("Observation", str(row.id)),
+            id=global_id("Observation", key if row.derived else str(row.id)),
             indicator_code=row.indicator,
             area_code=row.area,
             period=row.period,
@@ -110,10 +125,12 @@ class Observation:
             unit_code=row.unit,
             status=row.status_flag,
             comment=row.comment,
-            revision=row.revision,
+            revision=None if row.derived else row.revision,
             definition_version=row.definition_version,
             recorded_at=row.recorded_at,
             accepted_at=row.accepted_at,
+            derived=row.derived,
+            source_areas=list(row.sources) if row.derived else [row.area],
             observation_id=row.id,
             indicator_names=(row.indicator_name_vi, row.indicator_name_en),
             area_names=(row.area_name_vi, row.area_name_en),
@@ -141,8 +158,12 @@ class Observation:
         found = await info.context.loader(catalog_loaders.areas_by_code).load(self.area_code)
         return Area.from_model(found) if found else None
 
-    @strawberry.field(description="Every accepted revision of this value, oldest first.")
+    @strawberry.field(
+        description="Every accepted revision of this value, oldest first (none when derived)."
+    )
     async def revisions(self, info: Info) -> list[ObservationRevision]:
+        if self.derived:
+            return []
         found = await info.context.loader(loaders.accepted_revisions).load(self.observation_id)
         return [ObservationRevision.from_record(r) for r in found]
 
@@ -155,6 +176,13 @@ class SeriesPoint:
     value: Decimal = strawberry.field(description="Exact value.")
     unit_code: str = strawberry.field(description="Unit of the value.")
     status: StatusFlag = strawberry.field(description="Normal, estimated, provisional ...")
+    derived: bool = strawberry.field(
+        description="Computed on read: by the indicator's formula, or from the areas before or "
+        "after the 2025 reorganisation (`sourceAreas`)."
+    )
+    source_areas: list[str] = strawberry.field(
+        description="Areas of the stored values it comes from (the series' area when stored)."
+    )
 
     @classmethod
     def from_record(cls, point: SeriesPointRecord) -> SeriesPoint:
@@ -165,6 +193,8 @@ class SeriesPoint:
             value=point.value,
             unit_code=point.unit,
             status=point.status_flag,
+            derived=point.derived,
+            source_areas=list(point.sources),
         )
 
 

@@ -2,8 +2,9 @@
 
 A headline is one national series (the nation's area and the total codes of its breakdowns)
 drawn as a trend with its latest value; a ranking compares the provinces on their latest
-period. Both read `series` today; a national total summed from provinces can switch a card to
-`aggregate` without changing what the page asks of this module.
+period. Both read `series`, except a headline marked `rollup`: the nation reports no figure of
+its own for it, so the card shows `aggregate(areaLevel: NATION)`, the sum of the provinces
+that reported (only for indicators whose values add up across areas, rule SUM).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from catalog import model
+from catalog.model import AggregationRule
 
 NATION = "VN"
 
@@ -22,12 +24,14 @@ class Headline:
     indicator: str
     dimensions: tuple[tuple[str, str], ...] = ()
     area: str = NATION
+    rollup: bool = False  # the provinces' values summed into the nation (`aggregate`)
 
     def as_json(self) -> dict[str, object]:
         return {
             "indicator": self.indicator,
             "area": self.area,
             "dimensions": [{"dimension": d, "code": c} for d, c in self.dimensions],
+            "rollup": self.rollup,
         }
 
 
@@ -56,6 +60,7 @@ HEADLINES = (
     Headline("HUB-BUDGET_EXPENDITURE", (("EXPENDITURE_ITEM", "T"),)),
     Headline("HUB-UNEMPLOYMENT", TOTAL_SEX_AREA),
     Headline("HUB-CREDIT_GROWTH"),
+    Headline("0102", TOTAL_SEX_AREA, rollup=True),
 )
 
 RANKINGS = (
@@ -81,4 +86,7 @@ def unknown_references(catalog: model.Catalog) -> list[str]:
     for headline in HEADLINES:
         if headline.area not in catalog.areas:
             problems.append(f"{headline.indicator}: area {headline.area}")
+        indicator = catalog.indicators.get(headline.indicator)
+        if headline.rollup and indicator and indicator.aggregation is not AggregationRule.SUM:
+            problems.append(f"{headline.indicator}: rolled up, but its values do not add up")
     return problems

@@ -34,6 +34,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Headline indicators for the whole country, latest reporting period.",
     ),
     "overview.headlines": ("Chỉ tiêu chủ yếu", "Headline indicators"),
+    "overview.rollup": (
+        "tổng của các tỉnh, thành phố đã báo cáo",
+        "sum of the provinces that reported",
+    ),
     "overview.provinces": ("So sánh giữa các tỉnh, thành phố", "Provinces compared"),
     "overview.regimes": ("Chế độ báo cáo", "Reporting regimes"),
     "overview.regimes.lead": (

@@ -7,12 +7,14 @@ What a page should show is computed independently through the served hub's `/gra
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 import httpx
 from playwright.async_api import Browser, Page
 
-from hub.portal.headlines import HEADLINES, RANKINGS
+from hub.portal.headlines import HEADLINES, RANKINGS, Headline
 from tests.browser.driver import ServedHub, open_page, watched_page
 
 MONTHLY = "HUB-RR-PROV-SEM-M"
@@ -60,6 +62,31 @@ async def latest_point(api: httpx.AsyncClient, indicator: str, area: str, dims: 
     return max(longest["points"], key=lambda p: p["periodEnd"])
 
 
+async def latest_sum_of_provinces(api: httpx.AsyncClient, indicator: str, dims: Any) -> Any:
+    """The latest period's sum over the provinces that reported it, from their series."""
+    data = await graphql(
+        api,
+        """query($i: String!, $d: [DimensionCodeInput!]) {
+          series(indicator: $i, dimensions: $d) { areaCode points { period periodEnd value } }
+        }""",
+        i=indicator,
+        d=[{"dimension": d, "code": c} for d, c in dims],
+    )
+    sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for series in data["series"]:
+        if series["areaCode"] != "VN":
+            for p in series["points"]:
+                sums[(p["periodEnd"], p["period"])] += Decimal(p["value"])
+    (end, period), value = max(sums.items())
+    return {"period": period, "periodEnd": end, "value": str(value)}
+
+
+async def headline_point(api: httpx.AsyncClient, headline: Headline) -> Any:
+    if headline.rollup:
+        return await latest_sum_of_provinces(api, headline.indicator, headline.dimensions)
+    return await latest_point(api, headline.indicator, headline.area, headline.dimensions)
+
+
 async def charts(page: Page) -> list[dict[str, Any]]:
     drawn: list[dict[str, Any]] = await page.evaluate(CHARTS_DRAWN)
     return drawn
@@ -86,7 +113,7 @@ async def test_overview_shows_each_headline_with_its_latest_value_and_trend(
         assert await cards.count() == len(HEADLINES)
         for index, headline in enumerate(HEADLINES):
             card = cards.nth(index)
-            point = await latest_point(api, headline.indicator, headline.area, headline.dimensions)
+            point = await headline_point(api, headline)
             assert await card.locator("[data-value]").inner_text() == shown(point["value"])
             assert await card.locator("[data-unit]").inner_text() != ""
             assert point["period"][:4] in await card.locator("[data-period]").inner_text()
@@ -98,8 +125,11 @@ async def test_overview_shows_each_headline_with_its_latest_value_and_trend(
         assert len(drawn) == len(HEADLINES) + len(RANKINGS)
         for chart in drawn:
             assert_drawn(chart)
-        population = next(c for c in drawn if c["id"] == "0102")
-        assert population["type"] == "bar" and population["points"] == [8]  # 8 provinces
+        population = next(c for c in drawn if c["id"] == "0102" and c["type"] == "bar")
+        assert population["points"] == [8]  # 8 provinces
+        # and the national population is the provinces' sum, said so on its card
+        rollup = page.locator("[data-headline][data-indicator='0102']")
+        assert "tổng của các tỉnh" in await rollup.locator("[data-breakdown]").inner_text()
         # and the regimes link to their compliance boards
         boards = page.locator("ul.regimes a")
         assert await boards.count() == 4

@@ -37,6 +37,7 @@ from hub.errors import InvalidInputError, LimitExceededError, NotAggregableError
 from hub.exact_sql import canonical, exact_product, exact_quotient, exact_sum, quotient
 from hub.metadata import models as m
 from hub.metadata.codelists import codelists_by_codes
+from hub.metadata.records import IndicatorRecord
 from hub.metadata.service import indicators_by_codes
 from hub.observations import statements as st
 from hub.observations.models import Observation, ObservationDimension, ObservationRevision
@@ -116,18 +117,19 @@ class Aggregate:
     groups: tuple[AggregateGroup, ...]
 
 
-async def indicator_definition(code: str, *, session: AsyncSession) -> model.Indicator:
-    """The published definition of `code`; `NotFoundError` otherwise."""
+async def indicator_definition(code: str, *, session: AsyncSession) -> IndicatorRecord:
+    """The published definition of `code` with its version; `NotFoundError` otherwise."""
     found = (await indicators_by_codes([code], session=session))[0]
     if found is None:
         raise NotFoundError("indicator", code, field="indicator")
-    return found.indicator
+    return found
 
 
 async def aggregate(request: AggregateRequest, *, session: AsyncSession) -> Aggregate:
     """The groups of `request`; derived indicators apply their formula to the aggregates of
     their inputs (a ratio of sums, never a sum of ratios)."""
-    indicator = await indicator_definition(request.indicator, session=session)
+    record = await indicator_definition(request.indicator, session=session)
+    indicator = record.indicator
     check_rules(indicator, request)
     if request.across_reorganisation:
         check_request(request.areas, indicator)
@@ -140,7 +142,7 @@ async def aggregate(request: AggregateRequest, *, session: AsyncSession) -> Aggr
     if indicator.formula is not None:
         from hub.observations.derived import aggregate_derived  # derived builds on this module
 
-        groups = await aggregate_derived(indicator, request, session=session)
+        groups = await aggregate_derived(record, request, session=session)
     else:
         groups = await aggregate_stored(indicator, request, session=session)
     return Aggregate(

@@ -36,6 +36,7 @@ from catalog.model import AggregationRule, AreaLevel, Frequency
 from hub.errors import InvalidInputError, LimitExceededError
 from hub.metadata import models as m
 from hub.metadata.codelists import codelists_by_codes
+from hub.metadata.records import IndicatorRecord
 from hub.metadata.service import indicators_by_codes
 from hub.observations import aggregation as agg
 from hub.observations import statements as st
@@ -382,12 +383,11 @@ async def _fetch(
 
 
 async def aggregate_derived(
-    indicator: model.Indicator, request: AggregateRequest, *, session: AsyncSession
+    record: IndicatorRecord, request: AggregateRequest, *, session: AsyncSession
 ) -> tuple[AggregateGroup, ...]:
     """The formula applied to the aggregates of its inputs, group by group."""
-    found = (await indicators_by_codes([indicator.code], session=session))[0]
-    assert found is not None  # `aggregate` read it just before
-    formula = await formula_of(indicator, found.version, session=session)
+    indicator = record.indicator
+    formula = await formula_of(indicator, record.version, session=session)
     used = functions(formula.tree)
     if used & {"growth", "growth_prev"} and agg.AggregateBy.PERIOD not in request.group_by:
         raise InvalidInputError(

@@ -12,9 +12,10 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 import httpx
+from starlette.applications import Starlette
 
 from tests.hub.analytics.conftest import aggregate, rounded, stored
-from tests.hub.api.conftest import graphql
+from tests.hub.api.conftest import counting_statements, graphql
 
 HCMC = ("P63-74", "P63-77", "P63-79")  # merged into 79 on 2025-07-01
 HAI_PHONG = ("P63-30", "P63-31")  # merged into 31
@@ -372,3 +373,33 @@ async def test_what_cannot_be_read_across_the_reorganisation_is_refused_by_name(
         body = await graphql(client, query)
         (error,) = body["errors"]
         assert error["extensions"]["code"] == code, (query, error)
+
+
+async def test_derived_and_reorganised_reads_run_a_constant_number_of_statements(
+    client: httpx.AsyncClient, demo_app: Starlette
+) -> None:
+    query = """query($areas: [String!]) {
+      weighted: aggregate(indicator: "HUB-UNEMPLOYMENT", groupBy: [AREA, PERIOD],
+                          areas: $areas, byDimensions: ["SEX"]) { groups { value } }
+      derived: aggregate(indicator: "0504", groupBy: [AREA, PERIOD], areas: $areas,
+                         acrossReorganisation: true) { groups { value } }
+      share: aggregate(indicator: "HUB-EXPORTS_SHARE", groupBy: [AREA, PERIOD],
+                       areas: $areas, frequency: QUARTERLY) { groups { value } }
+      values: observations(filter: {indicators: ["0504", "HUB-EXPORTS_GROWTH", "0102"],
+                                    areas: $areas}, first: 50) { edges { node { value } } }
+      across: series(indicator: "HUB-EXPORTS", areas: $areas, acrossReorganisation: true) {
+        points { value }
+      }
+      available: availability(indicator: "0504", areas: $areas) { count }
+    }"""
+    counts, sizes = [], []
+    for areas in (["79"], ["79", "31", "01", "22", "48", "P63-79"]):
+        with counting_statements(demo_app) as counter:
+            body = await graphql(client, query, {"areas": areas})
+        assert "errors" not in body, body
+        counts.append(counter.count)
+        data = body["data"]
+        sizes.append(len(data["derived"]["groups"]) + len(data["values"]["edges"]))
+    assert sizes[0] < sizes[1]
+    # Definitions, codelists and links, then one statement per input: never one per area.
+    assert counts[0] == counts[1] <= 85

@@ -17,7 +17,9 @@ indicator does not have are read at their total code (`T`). Functions:
 
 - `growth(X)`: percent change on the same period one year earlier, `(X / X[-1y] - 1) * 100`;
 - `growth_prev(X)`: percent change on the previous period of the same frequency;
-- `share(X)`: percent of the value of the area's parent area, `X / X[parent] * 100`.
+- `share(X)`: percent of the value of the area's parent area, `X / X[parent] * 100`, where
+  `X[parent]` is the parent's own value if it has one for the period, else the sum of the
+  values of the parent's children (the areas under the same parent that have one).
 
 A number is a conversion factor: `[0501] / [0102] * 1000` is billion VND per person written
 in million VND; units are checked (`formula_unit`) so that the declared unit must match the

@@ -217,11 +217,14 @@ def _growth(values: Values, shift: Callable[[str], str | None]) -> Values:
 
 
 def _share(values: Values, hierarchy: Hierarchy) -> Values:
-    # Sum of the children of each parent that have a value, per period and breakdown.
+    # Keys without their level (an aggregate's groups carry it): the parent's is another.
+    plain = {replace(key, area_level=None): v for key, v in values.items()}
+    # Sum of the children of each parent that have a value of their own (not one computed
+    # across the reorganisation), per period and breakdown.
     sums: dict[GroupKey, list[Value]] = defaultdict(list)
-    for key, v in values.items():
+    for key, v in plain.items():
         parent = hierarchy.parent.get(key.area or "")
-        if parent is not None:
+        if parent is not None and v.sources == {key.area}:
             sums[replace(key, area=parent)].append(v)
     result: Values = {}
     hundred = Decimal(100)
@@ -229,8 +232,8 @@ def _share(values: Values, hierarchy: Hierarchy) -> Values:
         parent = hierarchy.parent.get(key.area or "")
         if parent is None:
             continue
-        parent_key = replace(key, area=parent)
-        reported = values.get(parent_key)
+        parent_key = replace(key, area=parent, area_level=None)
+        reported = plain.get(parent_key)
         parts = (reported,) if reported is not None else tuple(sums[parent_key])
         total = sum((p.value for p in parts), Decimal(0))
         if not parts or total == 0:

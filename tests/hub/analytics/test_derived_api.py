@@ -176,6 +176,35 @@ async def test_a_share_divides_by_what_the_areas_under_the_same_parent_reported(
     assert {(n["areaCode"], n["period"]): Decimal(n["value"]) for n in nodes} == expected
 
 
+async def test_a_quarterly_share_is_of_the_nation_s_own_figure_where_it_reported_one(
+    client: httpx.AsyncClient,
+) -> None:
+    exports = await stored(client, "HUB-EXPORTS")
+    nation = {v["period"]: Decimal(v["value"]) for v in exports if v["areaCode"] == "VN"}
+    quarters: dict[str, Decimal] = defaultdict(Decimal)
+    for v in exports:
+        if v["areaCode"] == "01":  # monthly values, summed into their quarter
+            quarters[f"{v['period'][:4]}-Q{(int(v['period'][6:8]) - 1) // 3 + 1}"] += Decimal(
+                v["value"]
+            )
+    with localcontext() as context:
+        context.prec = 80
+        expected = {q: exact(quarters[q] / nation[q] * 100) for q in nation if q in quarters}
+    assert expected, "the ministry reported national quarters that Hà Nội's months fall in"
+
+    found = await aggregate(
+        client,
+        indicator="HUB-EXPORTS_SHARE",
+        groupBy=["AREA", "PERIOD"],
+        areas=["01"],
+        frequency="QUARTERLY",
+    )
+
+    groups = {g["period"]: g for g in found["groups"] if g["period"] in expected}
+    assert {q: Decimal(g["value"]) for q, g in groups.items()} == expected
+    assert all(g["sourceAreas"] == ["01", "VN"] for g in groups.values())
+
+
 async def test_an_aggregate_of_a_ratio_is_the_ratio_of_the_aggregated_inputs(
     client: httpx.AsyncClient,
 ) -> None:

@@ -19,102 +19,47 @@ Sums are exact; means are rounded half away from zero to `exact_sql.PLACES` plac
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from catalog import model
-from catalog.model import AggregationRule, AreaLevel, Frequency, PeriodAggregation
+from catalog.model import AggregationRule, Frequency, PeriodAggregation
 from catalog.periods import Period
 from hub.errors import InvalidInputError, LimitExceededError, NotAggregableError, NotFoundError
-from hub.exact_sql import canonical, exact_product, exact_quotient, exact_sum, quotient
-from hub.metadata import models as m
+from hub.exact_sql import canonical, quotient
 from hub.metadata.codelists import codelists_by_codes
 from hub.metadata.records import IndicatorRecord
 from hub.metadata.service import indicators_by_codes
-from hub.observations import statements as st
-from hub.observations.models import Observation, ObservationDimension, ObservationRevision
-from hub.observations.records import Dimensions, ObservationCriteria
-from hub.observations.reorganisation import (
-    Reorganisation,
-    aggregate_columns,
-    check_request,
-    combined,
-    reorganisation,
+from hub.observations import aggregate_statements as sql
+from hub.observations.aggregate_records import (
+    MAX_GROUPS,
+    SPAN,
+    Aggregate,
+    AggregateBy,
+    AggregateGroup,
+    AggregateRequest,
+    GroupKey,
 )
+from hub.observations.aggregate_statements import total_filter
+from hub.observations.reorganisation import Reorganisation, check_request, reorganisation
 
-MAX_GROUPS = 50_000
-# Months per period of the frequencies periods roll up into.
-SPAN = {Frequency.ANNUAL: 12, Frequency.SEMIANNUAL: 6, Frequency.QUARTERLY: 3, Frequency.MONTHLY: 1}
-_LEVELS = {AreaLevel.NATION: 0, AreaLevel.PROVINCE: 1, AreaLevel.DISTRICT: 2, AreaLevel.COMMUNE: 3}
-
-
-class AggregateBy(enum.Enum):
-    """What the groups of an aggregate are: each area, each level of areas, each period."""
-
-    AREA = "area"
-    AREA_LEVEL = "area_level"
-    PERIOD = "period"
-
-
-@dataclass(frozen=True)
-class AggregateRequest:
-    """An aggregate of one indicator; empty tuples and None mean "any" or "keep"."""
-
-    indicator: str
-    group_by: frozenset[AggregateBy] = frozenset()
-    by_dimensions: tuple[str, ...] = ()  # codelists whose codes are groups too
-    area_level: AreaLevel | None = None  # roll values of areas below it into their ancestor
-    areas: tuple[str, ...] = ()
-    period_from: str | None = None
-    period_to: str | None = None
-    frequency: Frequency | None = None  # roll periods up into this frequency
-    dimensions: Dimensions = ()
-    as_of: datetime | None = None
-    # Areas outside their validity read from their predecessors or successors
-    # (`reorganisation.py`); needs `areas`, refuses `area_level`.
-    across_reorganisation: bool = False
-
-
-@dataclass(frozen=True)
-class GroupKey:
-    """What a group is about; None where the grouping does not fix it."""
-
-    area: str | None = None
-    area_level: AreaLevel | None = None
-    period: str | None = None
-    dimensions: Dimensions | None = None
-
-
-@dataclass(frozen=True)
-class AggregateGroup:
-    key: GroupKey
-    area_name_vi: str | None
-    area_name_en: str | None
-    period_start: date | None
-    period_end: date | None
-    value: Decimal | None
-    count: int  # stored values combined into it
-    derived: bool = False
-    # The areas whose stored values went into a group of one area that was derived (across
-    # the reorganisation or by a formula); None when not known or not derived.
-    sources: tuple[str, ...] | None = None
-
-
-@dataclass(frozen=True)
-class Aggregate:
-    indicator: str
-    rule: AggregationRule
-    period_rule: PeriodAggregation
-    unit: str
-    groups: tuple[AggregateGroup, ...]
+__all__ = [
+    "Aggregate",
+    "AggregateBy",
+    "AggregateGroup",
+    "AggregateRequest",
+    "GroupKey",
+    "aggregate",
+    "aggregate_stored",
+    "check_rules",
+    "indicator_definition",
+    "total_filter",
+]
 
 
 async def indicator_definition(code: str, *, session: AsyncSession) -> IndicatorRecord:
@@ -140,7 +85,7 @@ async def aggregate(request: AggregateRequest, *, session: AsyncSession) -> Aggr
                 field="areaLevel",
             )
     if indicator.formula is not None:
-        from hub.observations.derived import aggregate_derived  # derived builds on this module
+        from hub.observations.derived_aggregates import aggregate_derived  # builds on this module
 
         groups = await aggregate_derived(record, request, session=session)
     else:
@@ -178,48 +123,6 @@ def check_rules(indicator: model.Indicator, request: AggregateRequest) -> None:
         )
 
 
-def _sources(indicator: model.Indicator, target: Frequency) -> list[Frequency]:
-    """Frequencies whose periods nest in `target` periods and may be rolled up into them."""
-    if indicator.period_aggregation is PeriodAggregation.NONE:
-        return [target]
-    nested = [f for f, span in SPAN.items() if span <= SPAN[target] and SPAN[target] % span == 0]
-    return [*nested, Frequency.DAILY]
-
-
-def _span(column: Any) -> sa.ColumnElement[int]:
-    whens = [(column == f, span) for f, span in SPAN.items()]
-    return sa.case(*whens, else_=0)
-
-
-def _ancestors(level: AreaLevel) -> sa.Subquery:
-    """(area id, id of its ancestor at `level`) for every area strictly below `level`."""
-    area = aliased(m.Area)
-    up = sa.select(
-        m.Area.id.label("area_id"), m.Area.id.label("ancestor_id"), m.Area.parent_id.label("up")
-    ).cte("up", recursive=True)
-    up = up.union_all(
-        sa.select(up.c.area_id, area.id, area.parent_id).join(area, area.id == up.c.up)
-    )
-    ancestor = aliased(m.Area)
-    return (
-        sa.select(up.c.area_id, up.c.ancestor_id)
-        .join(ancestor, ancestor.id == up.c.ancestor_id)
-        .where(ancestor.level == level, up.c.area_id != up.c.ancestor_id)
-        .subquery("ancestor")
-    )
-
-
-def _code_of(codelist: str, observation_id: Any) -> sa.ScalarSelect[str]:
-    dimension = aliased(ObservationDimension)
-    return (
-        sa.select(m.Code.code)
-        .join(dimension, dimension.code_id == m.Code.id)
-        .join(m.Codelist, m.Codelist.id == dimension.codelist_id)
-        .where(dimension.observation_id == observation_id, m.Codelist.code == codelist)
-        .scalar_subquery()
-    )
-
-
 async def _totals(
     indicator: model.Indicator, request: AggregateRequest, *, session: AsyncSession
 ) -> list[tuple[str, str]]:
@@ -240,17 +143,6 @@ async def _totals(
     return totals
 
 
-def total_filter(codelist: str, code: str) -> sa.ColumnElement[bool]:
-    dimension = aliased(ObservationDimension)
-    listed = (
-        sa.select(dimension.observation_id)
-        .join(m.Codelist, m.Codelist.id == dimension.codelist_id)
-        .where(dimension.observation_id == Observation.id, m.Codelist.code == codelist)
-        .exists()
-    )
-    return sa.or_(~listed, st.has_code(codelist, code))
-
-
 async def aggregate_stored(
     indicator: model.Indicator, request: AggregateRequest, *, session: AsyncSession
 ) -> tuple[AggregateGroup, ...]:
@@ -262,8 +154,8 @@ async def aggregate_stored(
         links = await reorganisation(request.areas, session=session)
         if not links.targets:
             return ()
-    statement, target = _statement(indicator, request, totals, links)
-    rows = (await session.execute(statement.limit(MAX_GROUPS + 1))).all()
+    found, target = sql.statement(indicator, request, totals, links)
+    rows = (await session.execute(found.limit(MAX_GROUPS + 1))).all()
     if len(rows) > MAX_GROUPS:
         raise LimitExceededError(
             f"the aggregate has more than {MAX_GROUPS} groups: ask for fewer areas or periods"
@@ -287,168 +179,6 @@ def _with_sources(group: AggregateGroup, links: Reorganisation, own: bool) -> Ag
     if own:
         sources.add(group.key.area)
     return replace(group, sources=tuple(sorted(sources)))
-
-
-def _criteria(indicator: model.Indicator, request: AggregateRequest) -> ObservationCriteria:
-    return ObservationCriteria(
-        indicators=(indicator.code,),
-        areas=request.areas,
-        period_from=request.period_from,
-        period_to=request.period_to,
-        dimensions=request.dimensions,
-        as_of=request.as_of,
-    )
-
-
-def _statement(
-    indicator: model.Indicator,
-    request: AggregateRequest,
-    totals: Sequence[tuple[str, str]],
-    links: Reorganisation | None = None,
-) -> tuple[sa.Select[Any], Frequency | None]:
-    rule, target = indicator.aggregation, request.frequency
-    weighted = rule is AggregationRule.WEIGHTED
-    filters = [total_filter(c, code) for c, code in totals]
-    if target is not None:
-        filters.append(Observation.frequency.in_(_sources(indicator, target)))
-    columns: dict[str, Any]
-    if links is not None:
-        picked = combined(
-            _criteria(indicator, request),
-            links,
-            filters=filters,
-            with_own=True,
-            weight_indicator=indicator.weight_indicator if weighted else None,
-        )
-        assert picked is not None  # `aggregate_stored` asks only when some area exists
-        rows: sa.Select[Any] = sa.select().select_from(picked)
-        columns = aggregate_columns(picked, rule)
-    else:
-        picked = st.chosen(_criteria(indicator, request)).where(*filters).subquery("chosen")
-        value = aliased(ObservationRevision)
-        rows = sa.select().select_from(picked).join(value, value.id == picked.c.revision_id)
-        columns = {"value": value.value, "n": sa.literal(1), "derived": sa.literal(0)}
-        if weighted:
-            assert indicator.weight_indicator is not None  # the model ensures it
-            weight_criteria = replace(
-                _criteria(indicator, request),
-                indicators=(indicator.weight_indicator,),
-                dimensions=(),
-            )
-            weights = st.chosen(weight_criteria).subquery("weights")
-            weight_value = aliased(ObservationRevision)
-            rows = rows.join(
-                weights,
-                sa.and_(
-                    weights.c.area_id == picked.c.area_id,
-                    weights.c.period == picked.c.period,
-                    weights.c.dimension_key == picked.c.dimension_key,
-                ),
-            ).join(weight_value, weight_value.id == weights.c.revision_id)
-            columns["weight"] = weight_value.value
-            columns["vw"] = exact_product(value.value, weight_value.value)
-    columns |= {
-        "source_area": picked.c.area_id,
-        "dimension_key": picked.c.dimension_key,
-        "period_start": picked.c.period_start,
-    }
-    if request.area_level is not None:
-        ancestors = _ancestors(request.area_level)
-        rows = rows.join(ancestors, ancestors.c.area_id == picked.c.area_id)
-        columns["area"] = ancestors.c.ancestor_id
-    else:
-        columns["area"] = picked.c.area_id
-    if target is not None:
-        month = sa.cast(sa.extract("month", picked.c.period_start), sa.Integer)
-        columns["year"] = sa.cast(sa.extract("year", picked.c.period_start), sa.Integer)
-        columns["index"] = (month - 1) // SPAN[target] + 1
-        columns["span"] = _span(picked.c.frequency)
-        period_keys = ["year", "index"]
-    else:
-        for name in ("period", "period_end", "frequency"):
-            columns[name] = picked.c[name]
-        period_keys = ["period", "period_start", "period_end", "frequency"]
-    for codelist in request.by_dimensions:
-        columns[f"code_{codelist}"] = _code_of(codelist, picked.c.id)
-    rows_query = rows.add_columns(*(c.label(n) for n, c in columns.items()))
-    return _combine(indicator, request, rows_query.subquery("rows"), period_keys, weighted)
-
-
-def _combine(
-    indicator: model.Indicator,
-    request: AggregateRequest,
-    rows: sa.Subquery,
-    period_keys: list[str],
-    weighted: bool,
-) -> tuple[sa.Select[Any], Frequency | None]:
-    rule, period_rule, target = (
-        indicator.aggregation,
-        indicator.period_aggregation,
-        request.frequency,
-    )
-    del rule
-
-    # Per source area, breakdown and target period: the longest frequency present, and the
-    # latest period (for LAST).
-    inner_keys = ["source_area", "area", "dimension_key", *period_keys]
-    inner_keys += [f"code_{c}" for c in request.by_dimensions]
-    partition = [rows.c[k] for k in inner_keys if k != "area"]
-    ranked_columns = [rows.c[k] for k in rows.c.keys()]  # noqa: SIM118 (names, not columns)
-    if target is not None:
-        ranked_columns.append(sa.func.max(rows.c.span).over(partition_by=partition).label("top"))
-    latest = sa.func.row_number().over(partition_by=partition, order_by=rows.c.period_start.desc())
-    ranked = sa.select(*ranked_columns, latest.label("latest")).subquery("ranked")
-    timed = sa.select(*(ranked.c[k] for k in inner_keys))
-    if target is not None:
-        timed = timed.where(ranked.c.span == ranked.c.top)
-    t_sum = exact_sum(ranked.c.value)
-    t_count = sa.func.sum(ranked.c.n)
-    if period_rule is PeriodAggregation.LAST and target is not None:
-        t_value: Any = exact_sum(sa.case((ranked.c.latest == 1, ranked.c.value)))
-        t_count = sa.func.sum(sa.case((ranked.c.latest == 1, ranked.c.n), else_=0))
-    elif period_rule is PeriodAggregation.AVERAGE and target is not None and not weighted:
-        t_value = exact_quotient(t_sum, sa.func.count())
-    else:
-        t_value = t_sum
-    timed = timed.add_columns(
-        t_value.label("t_value"),
-        t_count.label("t_count"),
-        sa.func.max(ranked.c.derived).label("t_derived"),
-        sa.func.min(ranked.c.derived).label("t_own"),
-    )
-    if weighted:
-        timed = timed.add_columns(
-            exact_sum(ranked.c.vw).label("t_vw"),
-            exact_sum(ranked.c.weight).label("t_w"),
-        )
-    timed = timed.group_by(*(ranked.c[k] for k in inner_keys))
-    inner = timed.subquery("timed")
-
-    # Across the group.
-    area = aliased(m.Area)
-    outer_keys: list[Any] = []
-    if AggregateBy.AREA in request.group_by:
-        outer_keys += [area.code, area.name_vi, area.name_en, area.level]
-    elif AggregateBy.AREA_LEVEL in request.group_by:
-        outer_keys.append(area.level)
-    if AggregateBy.PERIOD in request.group_by:
-        outer_keys += [inner.c[k] for k in period_keys]
-    outer_keys += [inner.c[f"code_{c}"] for c in request.by_dimensions]
-    measures = [
-        exact_sum(inner.c.t_value).label("total"),
-        sa.func.count().label("values"),
-        sa.func.sum(inner.c.t_count).label("stored"),
-        sa.func.max(inner.c.t_derived).label("derived"),
-        sa.func.min(inner.c.t_own).label("own"),
-    ]
-    if weighted:
-        measures += [exact_sum(inner.c.t_vw).label("vw"), exact_sum(inner.c.t_w).label("w")]
-    statement = sa.select(*outer_keys, *measures).select_from(inner)
-    if AggregateBy.AREA in request.group_by or AggregateBy.AREA_LEVEL in request.group_by:
-        statement = statement.join(area, area.id == inner.c.area)
-    if outer_keys:
-        statement = statement.group_by(*outer_keys).order_by(*outer_keys)
-    return statement, target
 
 
 def _group(

@@ -22,7 +22,7 @@ more is a `LimitExceededError`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -32,15 +32,14 @@ from sqlalchemy.orm import aliased
 
 from catalog import model
 from catalog.formula import FormulaError, Node, Reference, parse_formula, references
-from catalog.model import AggregationRule, AreaLevel, Frequency
+from catalog.model import AggregationRule, Frequency
 from hub.errors import InvalidInputError, LimitExceededError
 from hub.metadata import models as m
 from hub.metadata.codelists import codelists_by_codes
-from hub.metadata.records import IndicatorRecord
 from hub.metadata.service import indicators_by_codes
 from hub.observations import aggregation as agg
 from hub.observations import statements as st
-from hub.observations.aggregation import AggregateGroup, AggregateRequest, GroupKey
+from hub.observations.aggregation import GroupKey
 from hub.observations.evaluation import (
     STATUS_BY_RANK,
     Hierarchy,
@@ -49,7 +48,6 @@ from hub.observations.evaluation import (
     Values,
     evaluate,
     final,
-    functions,
     period_of,
     plans,
 )
@@ -111,7 +109,7 @@ async def formula_of(indicator: model.Indicator, version: int, *, session: Async
     return Formula(indicator, version, tree, inputs)
 
 
-def _shifted(period_from: str | None, years: int) -> str | None:
+def reaching_back(period_from: str | None, years: int) -> str | None:
     """A period code starting at least `years` years before `period_from` starts."""
     if period_from is None or years == 0:
         return period_from
@@ -119,7 +117,7 @@ def _shifted(period_from: str | None, years: int) -> str | None:
     return date(start.year - years, start.month, 1).isoformat()
 
 
-async def _hierarchy(areas: Sequence[str], *, session: AsyncSession) -> Hierarchy:
+async def area_hierarchy(areas: Sequence[str], *, session: AsyncSession) -> Hierarchy:
     """Parents of `areas` and every child of those parents (of all areas without `areas`)."""
     parent = aliased(m.Area)
     statement = sa.select(m.Area.code, parent.code.label("parent")).outerjoin(
@@ -326,7 +324,7 @@ async def derived_values(
     hierarchy = None
     widened: tuple[str, ...] = selection.areas
     if any(plan.widened for plan in steps):
-        hierarchy = await _hierarchy(selection.areas, session=session)
+        hierarchy = await area_hierarchy(selection.areas, session=session)
         if selection.areas:
             widened = tuple(sorted({*selection.areas, *hierarchy.parent, *hierarchy.children}))
     if selection.across_reorganisation:
@@ -336,7 +334,7 @@ async def derived_values(
         for plan in steps
     ]
     result = final(evaluate(formula.tree, iter(fetched), hierarchy))
-    bounds = _bounds(selection)
+    bounds = period_bounds(selection)
     found = {k: v for k, v in result.items() if _in_selection(k, selection, derived, bounds)}
     if len(found) > MAX_VALUES:
         raise LimitExceededError(
@@ -359,7 +357,7 @@ async def _fetch(
     criteria = ObservationCriteria(
         indicators=(source.indicator.code,),
         areas=widened if plan.widened else selection.areas,
-        period_from=_shifted(selection.period_from, plan.years_back),
+        period_from=reaching_back(selection.period_from, plan.years_back),
         period_to=selection.period_to,
         frequency=selection.frequency,
         dimensions=tuple(
@@ -379,114 +377,7 @@ async def _fetch(
     )
 
 
-# -- aggregates -----------------------------------------------------------------------------
-
-
-async def aggregate_derived(
-    record: IndicatorRecord, request: AggregateRequest, *, session: AsyncSession
-) -> tuple[AggregateGroup, ...]:
-    """The formula applied to the aggregates of its inputs, group by group."""
-    indicator = record.indicator
-    formula = await formula_of(indicator, record.version, session=session)
-    used = functions(formula.tree)
-    if used & {"growth", "growth_prev"} and agg.AggregateBy.PERIOD not in request.group_by:
-        raise InvalidInputError(
-            f"{indicator.code} compares periods ({indicator.formula}): group by PERIOD",
-            field="groupBy",
-        )
-    if "share" in used and (
-        agg.AggregateBy.AREA not in request.group_by or request.area_level is not None
-    ):
-        raise InvalidInputError(
-            f"{indicator.code} is a share of the parent area ({indicator.formula}): group by "
-            "AREA, without areaLevel",
-            field="groupBy",
-        )
-    steps = list(plans(formula.tree))
-    hierarchy = None
-    widened = request.areas
-    if "share" in used:
-        hierarchy = await _hierarchy(request.areas, session=session)
-        if request.areas:
-            widened = tuple(sorted({*request.areas, *hierarchy.parent, *hierarchy.children}))
-    names: dict[str, tuple[str | None, str | None]] = {}
-    spans: dict[str, tuple[date | None, date | None]] = {}
-    fetched: list[Values] = []
-    for plan in steps:
-        source = formula.inputs[plan.reference.code]
-        unknown = [c for c in request.by_dimensions if c not in source.dimensions]
-        if unknown:
-            raise InvalidInputError(
-                f"{indicator.code} reads {source.code}, which is not disaggregated by "
-                f"{', '.join(unknown)}",
-                field="byDimensions",
-            )
-        fixed = dict(plan.reference.selection)
-        dimensions = {c: code for c, code in request.dimensions if c in source.dimensions}
-        dimensions |= fixed
-        input_request = replace(
-            request,
-            indicator=source.code,
-            areas=widened if plan.widened else request.areas,
-            period_from=_shifted(request.period_from, plan.years_back),
-            dimensions=tuple(sorted(dimensions.items())),
-        )
-        agg.check_rules(source, input_request)
-        if request.across_reorganisation:
-            check_request(input_request.areas, source)
-        groups = await agg.aggregate_stored(source, input_request, session=session)
-        values: Values = {}
-        for group in groups:
-            if group.value is None:
-                continue
-            if group.key.area is not None:
-                names[group.key.area] = (group.area_name_vi, group.area_name_en)
-            if group.key.period is not None:
-                spans[group.key.period] = (group.period_start, group.period_end)
-            sources = group.sources or ((group.key.area,) if group.key.area else ())
-            values[group.key] = Value(
-                group.value, frozenset(sources), count=group.count, derived=group.derived
-            )
-        fetched.append(values)
-    result = final(evaluate(formula.tree, iter(fetched), hierarchy))
-    selection = Selection(
-        areas=request.areas if agg.AggregateBy.AREA in request.group_by else (),
-        period_from=request.period_from,
-        period_to=request.period_to,
-    )
-    groups_out = []
-    for key in sorted(result, key=_group_order):
-        if not _in_aggregate(key, selection):
-            continue
-        value = result[key]
-        vi, en = names.get(key.area or "", (None, None))
-        start, end = spans.get(key.period or "", (None, None))
-        groups_out.append(
-            AggregateGroup(
-                key=key,
-                area_name_vi=vi,
-                area_name_en=en,
-                period_start=start,
-                period_end=end,
-                value=value.value,
-                count=value.count,
-                derived=True,
-                sources=tuple(sorted(value.sources)) if key.area is not None else None,
-            )
-        )
-    return tuple(groups_out)
-
-
-def _in_aggregate(key: GroupKey, selection: Selection) -> bool:
-    if selection.areas and key.area not in selection.areas:
-        return False
-    if key.period is None:
-        return True
-    first, _ = _bounds(selection)
-    return first is None or period_of(key.period).start >= first
-
-
-def _bounds(selection: Selection) -> tuple[date | None, date | None]:
+def period_bounds(selection: Selection) -> tuple[date | None, date | None]:
     """First and last day of the periods a selection covers."""
     first = last = None
     if selection.period_from is not None:
@@ -494,16 +385,3 @@ def _bounds(selection: Selection) -> tuple[date | None, date | None]:
     if selection.period_to is not None:
         last = st.period_argument(selection.period_to, "periodTo").end
     return first, last
-
-
-_LEVELS = {AreaLevel.NATION: 0, AreaLevel.PROVINCE: 1, AreaLevel.DISTRICT: 2, AreaLevel.COMMUNE: 3}
-
-
-def _group_order(key: GroupKey) -> tuple[Any, ...]:
-    period = period_of(key.period) if key.period is not None else None
-    return (
-        key.area or "",
-        _LEVELS.get(key.area_level, -1) if key.area_level else -1,
-        (period.start, period.end) if period else (date.min, date.min),
-        key.dimensions or (),
-    )

@@ -1,0 +1,237 @@
+"""The SQL of an aggregate of a stored indicator (`aggregation` runs it): the chosen values
+(or, across the reorganisation, the combined ones) moved to their target period and area,
+rolled up over time per area, then across the group."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from catalog import model
+from catalog.model import AggregationRule, AreaLevel, Frequency, PeriodAggregation
+from hub.exact_sql import exact_product, exact_quotient, exact_sum
+from hub.metadata import models as m
+from hub.observations import statements as st
+from hub.observations.aggregate_records import SPAN, AggregateBy, AggregateRequest
+from hub.observations.models import Observation, ObservationDimension, ObservationRevision
+from hub.observations.records import ObservationCriteria
+from hub.observations.reorganisation import Reorganisation, aggregate_columns, combined
+
+
+def sources(indicator: model.Indicator, target: Frequency) -> list[Frequency]:
+    """Frequencies whose periods nest in `target` periods and may be rolled up into them."""
+    if indicator.period_aggregation is PeriodAggregation.NONE:
+        return [target]
+    nested = [f for f, span in SPAN.items() if span <= SPAN[target] and SPAN[target] % span == 0]
+    return [*nested, Frequency.DAILY]
+
+
+def _span(column: Any) -> sa.ColumnElement[int]:
+    whens = [(column == f, span) for f, span in SPAN.items()]
+    return sa.case(*whens, else_=0)
+
+
+def _ancestors(level: AreaLevel) -> sa.Subquery:
+    """(area id, id of its ancestor at `level`) for every area strictly below `level`."""
+    area = aliased(m.Area)
+    up = sa.select(
+        m.Area.id.label("area_id"), m.Area.id.label("ancestor_id"), m.Area.parent_id.label("up")
+    ).cte("up", recursive=True)
+    up = up.union_all(
+        sa.select(up.c.area_id, area.id, area.parent_id).join(area, area.id == up.c.up)
+    )
+    ancestor = aliased(m.Area)
+    return (
+        sa.select(up.c.area_id, up.c.ancestor_id)
+        .join(ancestor, ancestor.id == up.c.ancestor_id)
+        .where(ancestor.level == level, up.c.area_id != up.c.ancestor_id)
+        .subquery("ancestor")
+    )
+
+
+def _code_of(codelist: str, observation_id: Any) -> sa.ScalarSelect[str]:
+    dimension = aliased(ObservationDimension)
+    return (
+        sa.select(m.Code.code)
+        .join(dimension, dimension.code_id == m.Code.id)
+        .join(m.Codelist, m.Codelist.id == dimension.codelist_id)
+        .where(dimension.observation_id == observation_id, m.Codelist.code == codelist)
+        .scalar_subquery()
+    )
+
+
+def total_filter(codelist: str, code: str) -> sa.ColumnElement[bool]:
+    dimension = aliased(ObservationDimension)
+    listed = (
+        sa.select(dimension.observation_id)
+        .join(m.Codelist, m.Codelist.id == dimension.codelist_id)
+        .where(dimension.observation_id == Observation.id, m.Codelist.code == codelist)
+        .exists()
+    )
+    return sa.or_(~listed, st.has_code(codelist, code))
+
+
+def criteria(indicator: model.Indicator, request: AggregateRequest) -> ObservationCriteria:
+    return ObservationCriteria(
+        indicators=(indicator.code,),
+        areas=request.areas,
+        period_from=request.period_from,
+        period_to=request.period_to,
+        dimensions=request.dimensions,
+        as_of=request.as_of,
+    )
+
+
+def statement(
+    indicator: model.Indicator,
+    request: AggregateRequest,
+    totals: Sequence[tuple[str, str]],
+    links: Reorganisation | None = None,
+) -> tuple[sa.Select[Any], Frequency | None]:
+    rule, target = indicator.aggregation, request.frequency
+    weighted = rule is AggregationRule.WEIGHTED
+    filters = [total_filter(c, code) for c, code in totals]
+    if target is not None:
+        filters.append(Observation.frequency.in_(sources(indicator, target)))
+    columns: dict[str, Any]
+    if links is not None:
+        picked = combined(
+            criteria(indicator, request),
+            links,
+            filters=filters,
+            with_own=True,
+            weight_indicator=indicator.weight_indicator if weighted else None,
+        )
+        assert picked is not None  # `aggregate_stored` asks only when some area exists
+        rows: sa.Select[Any] = sa.select().select_from(picked)
+        columns = aggregate_columns(picked, rule)
+    else:
+        picked = st.chosen(criteria(indicator, request)).where(*filters).subquery("chosen")
+        value = aliased(ObservationRevision)
+        rows = sa.select().select_from(picked).join(value, value.id == picked.c.revision_id)
+        columns = {"value": value.value, "n": sa.literal(1), "derived": sa.literal(0)}
+        if weighted:
+            assert indicator.weight_indicator is not None  # the model ensures it
+            weight_criteria = replace(
+                criteria(indicator, request),
+                indicators=(indicator.weight_indicator,),
+                dimensions=(),
+            )
+            weights = st.chosen(weight_criteria).subquery("weights")
+            weight_value = aliased(ObservationRevision)
+            rows = rows.join(
+                weights,
+                sa.and_(
+                    weights.c.area_id == picked.c.area_id,
+                    weights.c.period == picked.c.period,
+                    weights.c.dimension_key == picked.c.dimension_key,
+                ),
+            ).join(weight_value, weight_value.id == weights.c.revision_id)
+            columns["weight"] = weight_value.value
+            columns["vw"] = exact_product(value.value, weight_value.value)
+    columns |= {
+        "source_area": picked.c.area_id,
+        "dimension_key": picked.c.dimension_key,
+        "period_start": picked.c.period_start,
+    }
+    if request.area_level is not None:
+        ancestors = _ancestors(request.area_level)
+        rows = rows.join(ancestors, ancestors.c.area_id == picked.c.area_id)
+        columns["area"] = ancestors.c.ancestor_id
+    else:
+        columns["area"] = picked.c.area_id
+    if target is not None:
+        month = sa.cast(sa.extract("month", picked.c.period_start), sa.Integer)
+        columns["year"] = sa.cast(sa.extract("year", picked.c.period_start), sa.Integer)
+        columns["index"] = (month - 1) // SPAN[target] + 1
+        columns["span"] = _span(picked.c.frequency)
+        period_keys = ["year", "index"]
+    else:
+        for name in ("period", "period_end", "frequency"):
+            columns[name] = picked.c[name]
+        period_keys = ["period", "period_start", "period_end", "frequency"]
+    for codelist in request.by_dimensions:
+        columns[f"code_{codelist}"] = _code_of(codelist, picked.c.id)
+    rows_query = rows.add_columns(*(c.label(n) for n, c in columns.items()))
+    return _combine(indicator, request, rows_query.subquery("rows"), period_keys, weighted)
+
+
+def _combine(
+    indicator: model.Indicator,
+    request: AggregateRequest,
+    rows: sa.Subquery,
+    period_keys: list[str],
+    weighted: bool,
+) -> tuple[sa.Select[Any], Frequency | None]:
+    rule, period_rule, target = (
+        indicator.aggregation,
+        indicator.period_aggregation,
+        request.frequency,
+    )
+    del rule
+
+    # Per source area, breakdown and target period: the longest frequency present, and the
+    # latest period (for LAST).
+    inner_keys = ["source_area", "area", "dimension_key", *period_keys]
+    inner_keys += [f"code_{c}" for c in request.by_dimensions]
+    partition = [rows.c[k] for k in inner_keys if k != "area"]
+    ranked_columns = [rows.c[k] for k in rows.c.keys()]  # noqa: SIM118 (names, not columns)
+    if target is not None:
+        ranked_columns.append(sa.func.max(rows.c.span).over(partition_by=partition).label("top"))
+    latest = sa.func.row_number().over(partition_by=partition, order_by=rows.c.period_start.desc())
+    ranked = sa.select(*ranked_columns, latest.label("latest")).subquery("ranked")
+    timed = sa.select(*(ranked.c[k] for k in inner_keys))
+    if target is not None:
+        timed = timed.where(ranked.c.span == ranked.c.top)
+    t_sum = exact_sum(ranked.c.value)
+    t_count = sa.func.sum(ranked.c.n)
+    if period_rule is PeriodAggregation.LAST and target is not None:
+        t_value: Any = exact_sum(sa.case((ranked.c.latest == 1, ranked.c.value)))
+        t_count = sa.func.sum(sa.case((ranked.c.latest == 1, ranked.c.n), else_=0))
+    elif period_rule is PeriodAggregation.AVERAGE and target is not None and not weighted:
+        t_value = exact_quotient(t_sum, sa.func.count())
+    else:
+        t_value = t_sum
+    timed = timed.add_columns(
+        t_value.label("t_value"),
+        t_count.label("t_count"),
+        sa.func.max(ranked.c.derived).label("t_derived"),
+        sa.func.min(ranked.c.derived).label("t_own"),
+    )
+    if weighted:
+        timed = timed.add_columns(
+            exact_sum(ranked.c.vw).label("t_vw"),
+            exact_sum(ranked.c.weight).label("t_w"),
+        )
+    timed = timed.group_by(*(ranked.c[k] for k in inner_keys))
+    inner = timed.subquery("timed")
+
+    # Across the group.
+    area = aliased(m.Area)
+    outer_keys: list[Any] = []
+    if AggregateBy.AREA in request.group_by:
+        outer_keys += [area.code, area.name_vi, area.name_en, area.level]
+    elif AggregateBy.AREA_LEVEL in request.group_by:
+        outer_keys.append(area.level)
+    if AggregateBy.PERIOD in request.group_by:
+        outer_keys += [inner.c[k] for k in period_keys]
+    outer_keys += [inner.c[f"code_{c}"] for c in request.by_dimensions]
+    measures = [
+        exact_sum(inner.c.t_value).label("total"),
+        sa.func.count().label("values"),
+        sa.func.sum(inner.c.t_count).label("stored"),
+        sa.func.max(inner.c.t_derived).label("derived"),
+        sa.func.min(inner.c.t_own).label("own"),
+    ]
+    if weighted:
+        measures += [exact_sum(inner.c.t_vw).label("vw"), exact_sum(inner.c.t_w).label("w")]
+    statement = sa.select(*outer_keys, *measures).select_from(inner)
+    if AggregateBy.AREA in request.group_by or AggregateBy.AREA_LEVEL in request.group_by:
+        statement = statement.join(area, area.id == inner.c.area)
+    if outer_keys:
+        statement = statement.group_by(*outer_keys).order_by(*outer_keys)
+    return statement, target

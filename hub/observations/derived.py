@@ -109,6 +109,23 @@ async def formula_of(indicator: model.Indicator, version: int, *, session: Async
     return Formula(indicator, version, tree, inputs)
 
 
+async def derived_codes(codes: Sequence[str], *, session: AsyncSession) -> set[str]:
+    """Which of `codes` are published derived indicators: one small statement, so that a read
+    of stored values pays no more than that for the chance of a formula."""
+    if not codes:
+        return set()
+    found = await session.scalars(
+        sa.select(m.Indicator.code)
+        .join(m.IndicatorVersion, m.IndicatorVersion.indicator_id == m.Indicator.id)
+        .where(
+            m.Indicator.code.in_(set(codes)),
+            m.IndicatorVersion.status == m.VersionStatus.PUBLISHED,
+            m.IndicatorVersion.formula.is_not(None),
+        )
+    )
+    return set(found.all())
+
+
 def reaching_back(period_from: str | None, years: int) -> str | None:
     """A period code starting at least `years` years before `period_from` starts."""
     if period_from is None or years == 0:

@@ -27,7 +27,13 @@ from hub.metadata.records import IndicatorRecord
 from hub.metadata.service import indicators_by_codes
 from hub.observations import availability as av
 from hub.observations import service
-from hub.observations.derived import Selection, derived_values, formula_of, read_values
+from hub.observations.derived import (
+    Selection,
+    derived_codes,
+    derived_values,
+    formula_of,
+    read_values,
+)
 from hub.observations.evaluation import Values, period_of
 from hub.observations.records import (
     ObservationCriteria,
@@ -165,6 +171,10 @@ async def read_observations(
             "acrossReorganisation reads the indicators you name: give `indicators`",
             field="filter.indicators",
         )
+    if not across_reorganisation and not await derived_codes(criteria.indicators, session=session):
+        return await service.list_observations(
+            criteria, after=after, limit=limit, session=session, with_total=with_total
+        )
     records = await indicators_by_codes(criteria.indicators, session=session)
     computing = [
         r for r in records if r is not None and (r.indicator.formula or across_reorganisation)
@@ -218,7 +228,6 @@ async def read_series(
 ) -> list[Series]:
     """`service.list_series` with a derived indicator's values, and with the points of
     `areas` outside their validity (`across_reorganisation`)."""
-    record = (await indicators_by_codes([indicator], session=session))[0]
     arguments: dict[str, Any] = {
         "areas": tuple(areas),
         "dimensions": tuple(dimensions),
@@ -227,11 +236,13 @@ async def read_series(
         "frequency": frequency,
         "as_of": as_of,
     }
-    computes = record is not None and (record.indicator.formula or across_reorganisation)
-    if record is None or not computes:
+    if not across_reorganisation and not await derived_codes([indicator], session=session):
         return await service.list_series(
             session=session, indicator=indicator, max_points=max_points, **arguments
         )
+    record = (await indicators_by_codes([indicator], session=session))[0]
+    if record is None:
+        return []
     series: list[Series] = []
     if record.indicator.formula is None:
         series = await service.list_series(

@@ -29,7 +29,7 @@ from tests.hub.reporting.catalog_fixture import NOW as FIXTURE_NOW
 from tests.hub.reporting.catalog_fixture import REGIME, draft, observation, store_catalog
 
 BASE = "https://hub.test/id"
-NOW = datetime(2025, 11, 20, 3, 0, tzinfo=UTC)
+NOW = datetime(2025, 8, 20, 3, 0, tzinfo=UTC)
 IC12 = "IC-12 No duplicate observations"
 SAMPLE = 40  # observations per data set the pairwise IC-12 query compares
 

@@ -366,3 +366,33 @@ async def test_catalog_drafts_are_read_by_curators_and_admins_only(
         ]
     for body in others:
         assert body["data"]["catalogVersions"] == [{"version": 1, "status": "PUBLISHED"}]
+
+
+PUBLIC_VALUES = """
+{
+  observations(filter: {indicators: ["POP"]}) { totalCount edges { node { areaCode value } } }
+  series(indicator: "POP") { areaCode points { period value } }
+}
+"""
+
+
+async def test_anonymous_reads_a_value_only_once_its_report_is_accepted(
+    client: httpx.AsyncClient, token: Any
+) -> None:
+    # given a submitted, not yet accepted report of UBND-01 holding POP = 1234
+    submitted = await _submit(client, _report(value="1234"), await token("reporter", PROVINCE))
+    assert submitted["errors"] == [] and submitted["report"]["status"] == "SUBMITTED"
+
+    before = await graphql(client, PUBLIC_VALUES)  # no token
+    await graphql(client, ACCEPT, {"input": REVIEW}, await token("reviewer", "VPCP"))
+    after = await graphql(client, PUBLIC_VALUES)
+
+    assert "errors" not in before and "errors" not in after
+    assert before["data"] == {"observations": {"totalCount": 0, "edges": []}, "series": []}
+    assert after["data"] == {
+        "observations": {
+            "totalCount": 1,
+            "edges": [{"node": {"areaCode": "P01", "value": "1234"}}],
+        },
+        "series": [{"areaCode": "P01", "points": [{"period": PERIOD, "value": "1234"}]}],
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -14,7 +14,15 @@ from hub.app import create_app
 from hub.settings import Settings
 from tests.hub.access.token_fixture import bearer, issue_token
 from tests.hub.api.conftest import graphql
-from tests.hub.reporting.catalog_fixture import MINISTRY, PERIOD, PROVINCE, REGIME, store_catalog
+from tests.hub.reporting.catalog_fixture import (
+    MINISTRY,
+    OTHER_PROVINCE,
+    PERIOD,
+    PROVINCE,
+    REGIME,
+    VN,
+    store_catalog,
+)
 
 SUBMIT = """
 mutation Submit($input: SubmitReportInput!) {
@@ -291,6 +299,77 @@ async def test_compliance_names_the_late_and_the_missing(client: httpx.AsyncClie
     missing = {o["agencyCode"] for o in compliance["missingAgencies"]}
     assert MINISTRY in missing and PROVINCE not in missing
     assert {o["agencyCode"] for o in board["data"]["obligations"]} == missing
+
+
+BOARD = """
+query Board($regime: String!, $period: String!, $asOf: DateTime!) {
+  compliance(regime: $regime, period: $period, asOf: $asOf) {
+    onTime late missing expected deadline
+    lateAgencies { agencyCode } missingAgencies { agencyCode }
+  }
+  obligations(regime: $regime, period: $period, asOf: $asOf) { agencyCode status }
+}
+"""
+
+
+async def test_on_time_late_and_missing_are_right_on_the_deadline(
+    client: httpx.AsyncClient,
+    session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given UBND-01 submits in the deadline's last second (20 March, Vietnam time) and UBND-02
+    # one second later; the submissions take their moment from the service's clock
+    last_second = datetime(2025, 3, 20, 23, 59, 59, tzinfo=VN)
+    first_late_second = last_second + timedelta(seconds=1)
+    other = bearer(await issue_token(session_factory, "reporter", OTHER_PROVINCE))
+    monkeypatch.setattr("hub.reporting.submission.utcnow", lambda: last_second)
+    on_time = (await graphql(client, SUBMIT, {"input": _report(_observation())}))["data"]
+    monkeypatch.setattr("hub.reporting.submission.utcnow", lambda: first_late_second)
+    late = (
+        await graphql(
+            client,
+            SUBMIT,
+            {"input": _report(_observation(area="P02"), agency=OTHER_PROVINCE)},
+            other,
+        )
+    )["data"]
+
+    async def board(as_of: datetime) -> dict[str, Any]:
+        variables = {"regime": REGIME, "period": PERIOD, "asOf": as_of.isoformat()}
+        body = await graphql(client, BOARD, variables)
+        assert "errors" not in body, body
+        data: dict[str, Any] = body["data"]
+        return data
+
+    at_deadline = await board(last_second)
+    after_deadline = await board(first_late_second)
+
+    assert on_time["submitReport"]["version"]["onTime"] is True
+    assert late["submitReport"]["version"]["onTime"] is False
+    assert at_deadline["compliance"] == {
+        "onTime": 1,
+        "late": 0,
+        "missing": 0,
+        "expected": 3,  # nobody is missing until the deadline day has passed
+        "deadline": "2025-03-20",
+        "lateAgencies": [],
+        "missingAgencies": [],
+    }
+    assert after_deadline["compliance"] == {
+        "onTime": 1,
+        "late": 1,
+        "missing": 2,
+        "expected": 0,
+        "deadline": "2025-03-20",
+        "lateAgencies": [{"agencyCode": OTHER_PROVINCE}],
+        "missingAgencies": [{"agencyCode": "UBND-3405"}, {"agencyCode": MINISTRY}],
+    }
+    assert {o["agencyCode"]: o["status"] for o in after_deadline["obligations"]} == {
+        PROVINCE: "SUBMITTED_ON_TIME",
+        OTHER_PROVINCE: "SUBMITTED_LATE",
+        "UBND-3405": "MISSING",
+        MINISTRY: "MISSING",
+    }
 
 
 REGISTER = """

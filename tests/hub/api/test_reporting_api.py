@@ -176,7 +176,7 @@ async def test_every_problem_is_reported_with_its_path_and_nothing_is_written(
         _observation(indicator="GDP", dimensions=[], unit="BVND"),
         _observation(area="P02"),
         _observation(area="P34-05"),  # exists only from 2025-07-01
-        _observation(period="2025-Q1"),
+        _observation(period="2025-Q1"),  # POP is monthly or annual
         _observation(indicator="RATE", value="150", unit="PCT"),
         _observation(value="7"),  # the same key as the last valid one: a duplicate
         period="2025-M13",
@@ -191,16 +191,23 @@ async def test_every_problem_is_reported_with_its_path_and_nothing_is_written(
         ("observations[0].indicator", "UNKNOWN_INDICATOR"),
         ("observations[1].area", "UNKNOWN_AREA"),
         ("observations[2].unit", "UNIT_INCOMPATIBLE"),
+        # 3 and 4 also have the key of 2 (POP, P01, SEX=T), as 12 has: duplicates all
+        ("observations[3]", "DUPLICATE_OBSERVATION"),
         ("observations[3].value", "VALUE_NOT_A_NUMBER"),
+        ("observations[4]", "DUPLICATE_OBSERVATION"),
         ("observations[4].value", "VALUE_NOT_A_NUMBER"),
+        ("observations[5].dimensions", "MISSING_DISAGGREGATION"),
         ("observations[6].dimensions[0].code", "UNKNOWN_CODE"),
         ("observations[7].indicator", "INDICATOR_NOT_IN_FORM"),
         ("observations[8].area", "AREA_OUTSIDE_JURISDICTION"),
+        ("observations[9].area", "AREA_NOT_VALID_IN_PERIOD"),
+        ("observations[9].area", "AREA_OUTSIDE_JURISDICTION"),
+        ("observations[10].period", "OBSERVATION_PERIOD_FREQUENCY"),
         ("observations[11].value", "VALUE_OUT_OF_RANGE"),
+        ("observations[12]", "DUPLICATE_OBSERVATION"),
     }
-    assert expected <= found
-    codes = {code for _, code in found}
-    assert {"MISSING_DISAGGREGATION", "AREA_NOT_VALID_IN_PERIOD", "DUPLICATE_OBSERVATION"} <= codes
+    assert found == expected
+    assert len(payload["errors"]) == len(expected)  # each problem once
     assert all(e["message"] for e in payload["errors"])
     assert payload["report"] is None and payload["created"] == 0
     assert reports["data"]["reports"] == []

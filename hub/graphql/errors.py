@@ -8,6 +8,7 @@ what reaches the top-level `errors`: a `HubError` keeps its message with
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 
 from graphql import GraphQLError
@@ -39,6 +40,38 @@ def _domain_error(error: GraphQLError, original: HubError) -> GraphQLError:
     )
 
 
+# graphql-core's own errors carry no code; clients switch on one. A variable's value that
+# does not fit its type says where: "Variable '$input' has invalid value at .rows[0].x: ..."
+# (or "... got invalid value ... at 'input.rows[0].x'").
+_VARIABLE = re.compile(r"^Variable '\$(\w+)'(?:[^:]*? at '?([\w.\[\]]+)'?)?")
+
+
+def _coded(error: GraphQLError) -> GraphQLError:
+    """A syntax, validation or variable error with its code (and, for a variable, field)."""
+    if error.extensions and "code" in error.extensions:
+        return error
+    extensions = dict(error.extensions or {})
+    variable = _VARIABLE.match(error.message)
+    if variable:
+        name, where = variable.group(1), variable.group(2) or ""
+        field = where if where.startswith(name) else f"{name}{where}"
+        extensions |= {"code": "INVALID_INPUT", "field": field}
+    elif error.message.startswith("Variable"):  # e.g. "Variable values are nested too deeply."
+        extensions["code"] = "INVALID_INPUT"
+    elif error.message.startswith("Syntax Error"):
+        extensions["code"] = "GRAPHQL_PARSE_FAILED"
+    else:
+        extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
+    return GraphQLError(
+        error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=extensions,
+    )
+
+
 def _masked_error(error: GraphQLError, request_id: str) -> GraphQLError:
     return GraphQLError(
         f"Unexpected error; quote request id {request_id} to the operators.",
@@ -57,8 +90,10 @@ def contract_errors(errors: list[GraphQLError], request_id: str) -> list[GraphQL
     mapped: list[GraphQLError] = []
     for error in errors:
         original = error.original_error
-        if original is None or isinstance(original, GraphQLError):
-            mapped.append(error)  # syntax, validation and limit errors are already clear
+        if original is None or (isinstance(original, GraphQLError) and error.path is None):
+            mapped.append(_coded(error))  # syntax, validation and variable errors
+        elif isinstance(original, GraphQLError):
+            mapped.append(error)
         elif isinstance(original, HubError):
             mapped.append(_domain_error(error, original))
         elif is_statement_timeout(original):

@@ -55,12 +55,15 @@ ANSWERED_OTHERWISE: dict[str, Found] = {
     "area not valid yet": [("observations[0].area", "AREA_NOT_VALID_IN_PERIOD"), NOT_RESPONSIBLE],
 }
 # Refused by the GraphQL layer before the mutation runs: what the error's message names, and
-# its `extensions.code` (a variable the schema cannot coerce has none).
+# its `extensions.code`.
 REFUSED_BEFORE_EXECUTION: dict[str, tuple[str, str | None]] = {
     "NUL in a section's text": ("$input.sections[0].text", "INVALID_INPUT"),
     "NUL in a comment": ("$input.observations[0].comment", "INVALID_INPUT"),
     # `status` is the StatusFlag enum of the schema.
-    "unknown status flag": ("'$input' has invalid value at .observations[0].status", None),
+    "unknown status flag": (
+        "'$input' has invalid value at .observations[0].status",
+        "INVALID_INPUT",
+    ),
 }
 # Not reachable through the API: registerCrosswalk refuses a mapping to a code the catalog
 # lacks (UNKNOWN_SHARED_CODE), and UNKNOWN_INDICATOR has its own case.

@@ -394,7 +394,9 @@ async def _submit_signed(http: httpx.AsyncClient, token: str, agency: str, area:
         json={"query": REGISTER_KEY, "variables": {"agency": agency, "key": key.public}},
         headers=auth,
     )
-    key_id = registered.json()["data"]["registerAgencyKey"]["key"]["keyId"]
+    found = registered.json()["data"]["registerAgencyKey"]
+    assert found["errors"] == [], found
+    key_id = found["key"]["keyId"]
     report: dict[str, Any] = {
         "regime": "HUB-RR-PROV-SEM-M",
         "period": "2025-M10",
@@ -452,6 +454,7 @@ async def test_websocket_example_receives_the_event_of_a_submitted_report(
         task = asyncio.create_task(namespace["follow"](token))
         try:
             await _until(lambda: app.state.change_feed.subscribers > before, task, "subscription")
+            # A province's agency UBND-NN reports for its area NN (seed catalog).
             report_id = await _submit_signed(http, token, agency, area=agency.partition("-")[2])
             await _until(lambda: bool(printed), task, "event")
         finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 import httpx
 from starlette.applications import Starlette
@@ -73,6 +74,80 @@ async def test_each_area_by_quarter_and_a_stock_takes_its_last_value(
         last[(v["areaCode"], v["period"][:4])] = Decimal(v["value"])
     assert stock["periodRule"] == "LAST"
     assert {(g["areaCode"], g["period"]): Decimal(g["value"]) for g in stock["groups"]} == last
+
+
+async def test_an_average_over_time_is_the_mean_of_the_periods_reported_in_the_year(
+    client: httpx.AsyncClient,
+) -> None:
+    # HUB-EMPLOYED: period rule AVERAGE (area rule SUM). The demo data has no months for any
+    # average-over-time indicator: the nation reports the four quarters of 2025, the provinces
+    # their years.
+    values = await stored(client, "HUB-EMPLOYED")
+    periods: dict[tuple[str, str, str], dict[str, list[Decimal]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for v in values:
+        (code,) = (d["code"] for d in v["dimensions"] if d["dimension"] == "VSIC2018")
+        periods[(v["areaCode"], v["period"][:4], code)][v["frequency"]].append(Decimal(v["value"]))
+    expected = {}
+    for key, by_frequency in periods.items():
+        # Only the longest frequency present counts: a reported year is the year's figure.
+        longest = next(f for f in ("ANNUAL", "QUARTERLY", "MONTHLY") if f in by_frequency)
+        reported = by_frequency[longest]
+        expected[key] = (rounded(sum(reported, Decimal(0)) / len(reported)), len(reported))
+    assert 4 in {n for _, n in expected.values()}, "the demo data has quarters of a year"
+
+    found = await aggregate(
+        client,
+        indicator="HUB-EMPLOYED",
+        groupBy=["AREA", "PERIOD"],
+        frequency="ANNUAL",
+        byDimensions=["VSIC2018"],
+    )
+
+    assert (found["rule"], found["periodRule"]) == ("SUM", "AVERAGE")
+    got = {
+        (g["areaCode"], g["period"], g["dimensions"][0]["code"]): (Decimal(g["value"]), g["count"])
+        for g in found["groups"]
+    }
+    assert got == expected
+
+
+async def test_grouped_by_area_level_each_level_sums_its_own_areas(
+    client: httpx.AsyncClient,
+) -> None:
+    values = await stored(client, "HUB-EXPORTS")
+    codes = sorted({v["areaCode"] for v in values})
+    body = await graphql(
+        client,
+        "{ "
+        + " ".join(f'a{i}: area(code: "{c}") {{ code level }}' for i, c in enumerate(codes))
+        + " }",
+    )
+    level = {a["code"]: a["level"] for a in body["data"].values()}
+    assert set(level.values()) >= {"NATION", "PROVINCE"}
+    # Per area, breakdown and year only the longest frequency present counts.
+    spans = {"ANNUAL": 12, "QUARTERLY": 3, "MONTHLY": 1}
+
+    def year_of(v: dict[str, Any]) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+        dims = tuple(sorted((d["dimension"], d["code"]) for d in v["dimensions"]))
+        return v["areaCode"], v["period"][:4], dims
+
+    longest: dict[tuple[str, str, tuple[tuple[str, str], ...]], int] = defaultdict(int)
+    for v in values:
+        longest[year_of(v)] = max(longest[year_of(v)], spans[v["frequency"]])
+    expected: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for v in values:
+        if spans[v["frequency"]] == longest[year_of(v)]:
+            expected[(level[v["areaCode"]], v["period"][:4])] += Decimal(v["value"])
+
+    found = await aggregate(
+        client, indicator="HUB-EXPORTS", groupBy=["AREA_LEVEL", "PERIOD"], frequency="ANNUAL"
+    )
+
+    got = {(g["areaLevel"], g["period"]): Decimal(g["value"]) for g in found["groups"]}
+    assert got == expected
+    assert all(g["areaCode"] is None for g in found["groups"])
 
 
 async def test_a_weighted_average_weights_each_value_by_the_weight_indicator(

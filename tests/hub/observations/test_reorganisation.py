@@ -8,7 +8,7 @@ read back through `observations` and each expectation is computed here from them
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -328,6 +328,31 @@ async def test_series_and_aggregates_read_the_same_values_across(
         "2025": (v["POP", "A", "2025"] + v["POP", "N", "2025"], False),
         "2026": (v["POP", "A", "2026"], False),
     }
+
+
+async def test_the_area_rule_average_is_the_mean_of_the_areas_values(
+    session: AsyncSession, split: None
+) -> None:
+    v = await read_back(session, "RATE")
+
+    found = await aggregate(
+        AggregateRequest(
+            "RATE", group_by=frozenset({AggregateBy.PERIOD}), area_level=AreaLevel.NATION
+        ),
+        session=session,
+    )
+
+    expected: dict[str, list[Decimal]] = {}
+    for (_, _, year), value in v.items():
+        expected.setdefault(year, []).append(value)
+    six = Decimal("0.000001")
+    assert {g.key.period: (g.value, g.count) for g in found.groups} == {
+        year: (
+            (sum(values, Decimal(0)) / len(values)).quantize(six, ROUND_HALF_UP).normalize(),
+            len(values),
+        )
+        for year, values in expected.items()
+    }  # 2024: (10 + 4 + 8) / 3 rounded to six places
 
 
 async def test_an_indicator_that_does_not_combine_and_a_read_without_areas_are_refused(

@@ -7,15 +7,16 @@ from functools import partial
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
@@ -121,6 +122,13 @@ def build_schema(settings: Settings | None = None) -> HubSchema:
     # Any: strawberry accepts extension classes and instances alike.
     # Factories, not instances: strawberry builds fresh extensions per request; the parse and
     # validation caches live at module level in strawberry, shared by every request.
+    # The depth and alias limits are validation rules made once per schema: strawberry's
+    # QueryDepthLimiter and MaxAliasesLimiter make a new rule class per request, and the
+    # validation cache keys on the rules, so it never hit (validation ran on every request).
+    limit_rules: list[type[ASTValidationRule]] = [
+        depth_limit_rule(limits.max_query_depth, None, None),
+        alias_limit_rule(limits.max_query_aliases),
+    ]
     extensions: list[Any] = [
         ErrorContract,
         RefuseNul,
@@ -128,9 +136,8 @@ def build_schema(settings: Settings | None = None) -> HubSchema:
         # Before the validation rules: the depth and alias limiters expand fragments naively.
         partial(FragmentExpansionLimiter, max_selections=limits.max_query_tokens),
         partial(ValidationCache, maxsize=1024),
-        partial(QueryDepthLimiter, max_depth=limits.max_query_depth),
+        partial(AddValidationRules, limit_rules),
         partial(MaxTokensLimiter, max_token_count=limits.max_query_tokens),
-        partial(MaxAliasesLimiter, max_alias_count=limits.max_query_aliases),
     ]
     if settings is not None and not settings.introspection:
         extensions.append(DisableIntrospection)

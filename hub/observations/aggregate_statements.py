@@ -21,6 +21,16 @@ from hub.observations.models import Observation, ObservationDimension, Observati
 from hub.observations.records import ObservationCriteria
 from hub.observations.reorganisation import Reorganisation, aggregate_columns, combined
 
+# Aliases made once (a fresh alias costs its columns' adaptation per statement built, most
+# of an aggregate's Python time); distinct ones where a statement joins a table twice.
+_UP_AREA = aliased(m.Area, name="up_area")
+_ANCESTOR = aliased(m.Area, name="ancestor_area")
+_GROUP_AREA = aliased(m.Area, name="group_area")
+_CODE_DIMENSION = aliased(ObservationDimension, name="code_dimension")
+_LISTED_DIMENSION = aliased(ObservationDimension, name="listed_dimension")
+_VALUE = aliased(ObservationRevision, name="value_revision")
+_WEIGHT_VALUE = aliased(ObservationRevision, name="weight_revision")
+
 
 def sources(indicator: model.Indicator, target: Frequency) -> list[Frequency]:
     """Frequencies whose periods nest in `target` periods and may be rolled up into them."""
@@ -37,14 +47,14 @@ def _span(column: Any) -> sa.ColumnElement[int]:
 
 def _ancestors(level: AreaLevel) -> sa.Subquery:
     """(area id, id of its ancestor at `level`) for every area strictly below `level`."""
-    area = aliased(m.Area)
+    area = _UP_AREA
     up = sa.select(
         m.Area.id.label("area_id"), m.Area.id.label("ancestor_id"), m.Area.parent_id.label("up")
     ).cte("up", recursive=True)
     up = up.union_all(
         sa.select(up.c.area_id, area.id, area.parent_id).join(area, area.id == up.c.up)
     )
-    ancestor = aliased(m.Area)
+    ancestor = _ANCESTOR
     return (
         sa.select(up.c.area_id, up.c.ancestor_id)
         .join(ancestor, ancestor.id == up.c.ancestor_id)
@@ -54,7 +64,7 @@ def _ancestors(level: AreaLevel) -> sa.Subquery:
 
 
 def _code_of(codelist: str, observation_id: Any) -> sa.ScalarSelect[str]:
-    dimension = aliased(ObservationDimension)
+    dimension = _CODE_DIMENSION
     return (
         sa.select(m.Code.code)
         .join(dimension, dimension.code_id == m.Code.id)
@@ -65,7 +75,7 @@ def _code_of(codelist: str, observation_id: Any) -> sa.ScalarSelect[str]:
 
 
 def total_filter(codelist: str, code: str) -> sa.ColumnElement[bool]:
-    dimension = aliased(ObservationDimension)
+    dimension = _LISTED_DIMENSION
     listed = (
         sa.select(dimension.observation_id)
         .join(m.Codelist, m.Codelist.id == dimension.codelist_id)
@@ -111,7 +121,7 @@ def statement(
         columns = aggregate_columns(picked, rule)
     else:
         picked = st.chosen(criteria(indicator, request)).where(*filters).subquery("chosen")
-        value = aliased(ObservationRevision)
+        value = _VALUE
         rows = sa.select().select_from(picked).join(value, value.id == picked.c.revision_id)
         columns = {"value": value.value, "n": sa.literal(1), "derived": sa.literal(0)}
         if weighted:
@@ -122,7 +132,7 @@ def statement(
                 dimensions=(),
             )
             weights = st.chosen(weight_criteria).subquery("weights")
-            weight_value = aliased(ObservationRevision)
+            weight_value = _WEIGHT_VALUE
             rows = rows.join(
                 weights,
                 sa.and_(
@@ -211,7 +221,7 @@ def _combine(
     inner = timed.subquery("timed")
 
     # Across the group.
-    area = aliased(m.Area)
+    area = _GROUP_AREA
     outer_keys: list[Any] = []
     if AggregateBy.AREA in request.group_by:
         outer_keys += [area.code, area.name_vi, area.name_en, area.level]

@@ -7,6 +7,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from catalog.model import Frequency
 from hub.observations.models import StatusFlag
@@ -135,6 +136,7 @@ class ObservationKey:
     dimensions: Dimensions = ()
 
 
+@lru_cache(maxsize=4096)  # a page repeats a few keys over and over
 def parse_dimension_key(key: str) -> Dimensions:
     """The (codelist, code) pairs of a stored dimension key."""
     if not key:

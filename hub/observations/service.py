@@ -11,10 +11,12 @@ position, opaque to callers.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -69,11 +71,12 @@ async def list_observations(
         .add_columns(total_column.label("total"))
         .order_by(*(rows_of_page.c[column.key] for column in _ORDER))
     )
-    rows = (await session.execute(statement)).all()
+    result = await session.execute(statement)
+    read, rows = _RowReader(result.keys()), result.all()
     total: int = rows[0].total if rows else 0
     if not rows and after is not None and with_total:
         total = await session.scalar(count) or 0
-    return [_observation(row, _observation_cursor(row)) for row in rows], total
+    return [read(row, read.page_cursor(row)) for row in rows], total
 
 
 async def list_series(
@@ -115,7 +118,9 @@ async def list_series(
         )
         .limit(max_points + 1)
     )
-    rows = [_observation(row, "") for row in (await session.execute(statement)).all()]
+    result = await session.execute(statement)
+    read = _RowReader(result.keys())
+    rows = [read(row, "") for row in result.all()]
     if len(rows) > max_points:
         raise LimitExceededError(
             f"the series have more than {max_points} points: ask for fewer areas or periods"
@@ -126,11 +131,16 @@ async def list_series(
     return [_series(group) for group in groups.values()]
 
 
+# Made once (a fresh alias costs its columns' adaptation per statement built: statements.py).
+_REVISION_VERSION = aliased(m.IndicatorVersion, name="revision_version")
+_REVISION_UNIT = aliased(m.Unit, name="revision_unit")
+_REPORTED_UNIT = aliased(m.Unit, name="reported_unit")
+_EARLIER = aliased(ObservationRevision, name="earlier")
+
+
 def _revision_statement(*, include_unaccepted: bool) -> sa.Select[*tuple[Any, ...]]:
     """Revisions with their units and report versions, oldest first; the caller narrows it."""
-    reported = aliased(m.IndicatorVersion)
-    unit = aliased(m.Unit)
-    reported_unit = aliased(m.Unit)
+    reported, unit, reported_unit = _REVISION_VERSION, _REVISION_UNIT, _REPORTED_UNIT
     revision = ObservationRevision
     statement = (
         sa.select(
@@ -211,7 +221,7 @@ async def list_changes(
     """
     _check_limit(limit)
     st.check_aware(since, "since")
-    earlier = aliased(ObservationRevision)
+    earlier = _EARLIER
     is_revision = (
         sa.select(earlier.id)
         .where(
@@ -240,12 +250,14 @@ async def list_changes(
         .add_columns(page.c.is_revision)
         .order_by(ObservationRevision.accepted_at, ObservationRevision.id)
     )
+    result = await session.execute(statement)
+    read = _RowReader(result.keys())
     return [
         Change(
             ChangeKind.REVISED if row.is_revision else ChangeKind.ADDED,
-            _observation(row, _encode([row.accepted_at.isoformat(), row.revision_id])),
+            read(row, _encode([row.accepted_at.isoformat(), row.revision_id])),
         )
-        for row in (await session.execute(statement)).all()
+        for row in result.all()
     ]
 
 
@@ -272,13 +284,9 @@ def _check_limit(limit: int) -> None:
 
 
 def _encode(values: list[Any]) -> str:
-    return json.dumps(values, separators=(",", ":"))
-
-
-def _observation_cursor(row: sa.Row[*tuple[Any, ...]]) -> str:
-    return observation_cursor(
-        row.indicator_id, row.area_id, row.period_start, row.period, row.dimension_key
-    )
+    # orjson: the same compact JSON as json.dumps (non-ASCII as UTF-8, not \u escapes:
+    # json.loads reads both), a twentieth of the time; a page encodes a cursor per row.
+    return orjson.dumps(values).decode()
 
 
 def cursor_position(cursor: str, kinds: Sequence[type] = _ORDER_KINDS) -> list[Any]:
@@ -326,32 +334,39 @@ def _parse_key(value: Any, kind: type) -> Any:
     raise ValueError(f"{value!r} is not a {kind.__name__}")
 
 
-def _observation(row: sa.Row[*tuple[Any, ...]], cursor: str) -> ObservationRow:
-    return ObservationRow(
-        id=row.id,
-        indicator=row.indicator,
-        indicator_name_vi=row.indicator_name_vi,
-        indicator_name_en=row.indicator_name_en,
-        area=row.area,
-        area_name_vi=row.area_name_vi,
-        area_name_en=row.area_name_en,
-        period=row.period,
-        period_start=row.period_start,
-        period_end=row.period_end,
-        frequency=row.frequency,
-        dimension_key=row.dimension_key,
-        dimensions=parse_dimension_key(row.dimension_key),
-        value=row.value,
-        unit=row.unit,
-        status_flag=row.status_flag,
-        comment=row.comment,
-        revision=row.revision,
-        report_version_id=row.report_version_id,
-        definition_version=row.definition_version,
-        recorded_at=row.recorded_at,
-        accepted_at=row.accepted_at,
-        cursor=cursor,
-    )
+# `ObservationRow`'s fields in order, as a `statements.labelled` row names them: those
+# before `dimensions` (parsed from `dimension_key`), those after it; the cursor comes last.
+_HEAD = (
+    *("id", "indicator", "indicator_name_vi", "indicator_name_en", "area", "area_name_vi"),
+    *("area_name_en", "period", "period_start", "period_end", "frequency", "dimension_key"),
+)
+_TAIL = (
+    *("value", "unit", "status_flag", "comment", "revision", "report_version_id"),
+    *("definition_version", "recorded_at", "accepted_at"),
+)
+
+
+_make_row: Callable[..., ObservationRow] = ObservationRow  # positional: the fields above
+
+
+class _RowReader:
+    """`ObservationRow`s from the rows of one result, by position: a row's attributes by
+    name cost half a microsecond each, thirty per row (a fifth of a page's time)."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        where = {key: index for index, key in enumerate(keys)}
+        self.head = itemgetter(*(where[k] for k in _HEAD))
+        self.tail = itemgetter(*(where[k] for k in _TAIL))
+        self.order = itemgetter(*(where[c.key] for c in _ORDER))
+
+    def __call__(self, row: sa.Row[*tuple[Any, ...]], cursor: str) -> ObservationRow:
+        head: tuple[Any, ...] = self.head(row)
+        tail: tuple[Any, ...] = self.tail(row)
+        return _make_row(*head, parse_dimension_key(head[-1]), *tail, cursor)
+
+    def page_cursor(self, row: sa.Row[*tuple[Any, ...]]) -> str:
+        """The row's position in `_ORDER` (`_after` reads it back)."""
+        return observation_cursor(*self.order(row))
 
 
 def _series(rows: list[ObservationRow]) -> Series:

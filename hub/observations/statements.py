@@ -81,10 +81,20 @@ IDENTITY = (
 )
 
 
+# Aliases made once: a fresh alias costs its columns' adaptation on first use, about a
+# millisecond per statement built (most of a small read's Python time). An alias is only
+# a name in SQL, so one object serves every statement, and sibling subqueries alike.
+_CANDIDATE = aliased(ObservationRevision, name="candidate")
+_PUBLISHED = aliased(m.IndicatorVersion, name="published_version")
+_CURRENT = aliased(m.IndicatorVersion, name="current_version")
+_REPORTED = aliased(m.IndicatorVersion, name="reported_version")
+_DIMENSION = aliased(ObservationDimension, name="matched_dimension")
+
+
 def pick(criteria: ObservationCriteria, column: str) -> Any:
     """`column` of the revision `criteria` choose for the observation of the enclosing query:
     one probe of `ix_observation_revision_as_of` (or of the revision numbers, for reviewers)."""
-    candidate = aliased(ObservationRevision)
+    candidate = _CANDIDATE
     pick = sa.select(getattr(candidate, column)).where(candidate.observation_id == Observation.id)
     if criteria.include_unaccepted:
         if criteria.as_of is not None:
@@ -108,30 +118,38 @@ def chosen(criteria: ObservationCriteria) -> sa.Select[*tuple[Any, ...]]:
     if criteria.as_of is not None:
         check_aware(criteria.as_of, "asOf")
     revision_id = pick(criteria, "id")
+    # Public reads see published indicators only. Asked for by code, the indicators'
+    # subquery itself keeps the published ones: a second condition on indicator_id (= ANY
+    # of the published) made PostgreSQL misjudge how many rows match and sort them all
+    # instead of reading the page in index order (Q2: 70 ms -> 13 ms at 1 M).
+    published = not criteria.include_unaccepted
     statement = sa.select(*IDENTITY, revision_id.label("revision_id")).where(
-        revision_id.is_not(None), *filters(criteria)
+        revision_id.is_not(None), *filters(criteria, published=published)
     )
     if criteria.status_flags:
         flag = pick(criteria, "status_flag")
         statement = statement.where(flag.in_(criteria.status_flags))
-    if not criteria.include_unaccepted:
+    if published and not criteria.indicators:
         statement = statement.where(is_published())
     return statement
 
 
 def published() -> sa.Select[int]:
-    current = aliased(m.IndicatorVersion)
+    current = _PUBLISHED
     return sa.select(current.id).where(
         current.indicator_id == Observation.indicator_id,
         current.status == m.VersionStatus.PUBLISHED,
     )
 
 
-def is_published() -> sa.ColumnElement[bool]:
-    published = sa.select(m.IndicatorVersion.indicator_id).where(
+def _published_indicators() -> sa.Select[int]:
+    return sa.select(m.IndicatorVersion.indicator_id).where(
         m.IndicatorVersion.status == m.VersionStatus.PUBLISHED
     )
-    return InIds(Observation.indicator_id.expression, published)
+
+
+def is_published() -> sa.ColumnElement[bool]:
+    return InIds(Observation.indicator_id.expression, _published_indicators())
 
 
 def labelled(chosen: sa.Subquery) -> sa.Select[*tuple[Any, ...]]:
@@ -141,8 +159,7 @@ def labelled(chosen: sa.Subquery) -> sa.Select[*tuple[Any, ...]]:
     indicator that is not published), the unit from the definition the value was reported
     under.
     """
-    current = aliased(m.IndicatorVersion)
-    reported = aliased(m.IndicatorVersion)
+    current, reported = _CURRENT, _REPORTED
     revision = ObservationRevision
     return (
         sa.select(
@@ -187,10 +204,19 @@ def labelled(chosen: sa.Subquery) -> sa.Select[*tuple[Any, ...]]:
     )
 
 
-def filters(criteria: ObservationCriteria) -> list[sa.ColumnElement[bool]]:
+def filters(
+    criteria: ObservationCriteria, *, published: bool = False
+) -> list[sa.ColumnElement[bool]]:
+    """The conditions of `criteria` on `observation`; with `published`, indicators asked
+    for by code count only when published."""
     filters: list[sa.ColumnElement[bool]] = []
     if criteria.indicators:
-        filters.append(_code_filter(Observation.indicator_id, m.Indicator, criteria.indicators))
+        only: list[sa.ColumnElement[bool]] = []
+        if published:
+            only.append(m.Indicator.id.in_(_published_indicators()))
+        filters.append(
+            _code_filter(Observation.indicator_id, m.Indicator, criteria.indicators, *only)
+        )
     if criteria.areas:
         filters.append(_code_filter(Observation.area_id, m.Area, criteria.areas))
     if criteria.period_from is not None:
@@ -210,18 +236,20 @@ def _code_filter(
     column: sa.orm.InstrumentedAttribute[int],
     entity: type[m.Indicator] | type[m.Area],
     codes: tuple[str, ...],
+    *conditions: sa.ColumnElement[bool],
 ) -> sa.ColumnElement[bool]:
     """`column` is the id of one of the catalog entities `codes` name. One code (a series,
     a page of one indicator) is `column = (SELECT id ...)`: the planner estimates it from the
     column's statistics, as for a constant, and picks index lookups for the few rows of one
     indicator in one area even among 10 M (it cannot estimate an array of unknown length)."""
     if len(codes) == 1:
-        return column == sa.select(entity.id).where(entity.code == codes[0]).scalar_subquery()
-    return InIds(column.expression, sa.select(entity.id).where(entity.code.in_(codes)))
+        one = sa.select(entity.id).where(entity.code == codes[0], *conditions)
+        return column == one.scalar_subquery()
+    return InIds(column.expression, sa.select(entity.id).where(entity.code.in_(codes), *conditions))
 
 
 def has_code(codelist: str, code: str) -> sa.ColumnElement[bool]:
-    dimension = aliased(ObservationDimension)
+    dimension = _DIMENSION
     return (
         sa.select(dimension.observation_id)
         .join(m.Code, m.Code.id == dimension.code_id)

@@ -35,7 +35,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -45,7 +45,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import NullPool
 
 from hub.db import create_engine, create_session_factory, import_models, run_migrations
+from hub.graphql.fast import extension as fast_path
 from hub.settings import Settings
+
+# Differential mode for the whole run: every query the suite sends to a hub is answered by
+# the standard executor and, where a plan covers it, by the fast path too; any difference
+# fails the test that sent it (`hub.graphql.fast.extension`).
+fast_path.set_differential(True)
 
 POSTGRES_URL = os.environ.get("HUB_TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("HUB_TEST_REQUIRE_POSTGRES", "") == "1"
@@ -116,6 +122,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def fast_path_agrees() -> Iterator[None]:
+    """Fails a test whose queries the fast path answered otherwise than the standard one."""
+    fast_path.clear_differences()
+    yield
+    found = fast_path.differences()
+    assert not found, "the fast path differs from the standard executor:\n" + "\n".join(found)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -200,3 +215,11 @@ async def empty_database_url(database_backend: str, tmp_path: Path) -> AsyncIter
     yield url
     if name is not None:
         await postgres_server().drop(name)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many queries the fast path answered, and why the others fell back."""
+    counts = fast_path.stats
+    if counts:
+        reasons = ", ".join(f"{k} {v}" for k, v in counts.most_common() if k not in ("fast",))
+        terminalreporter.write_line(f"fast path: {counts['fast']} queries answered; {reasons}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import datetime
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -13,7 +14,7 @@ from starlette.requests import Request
 from strawberry.dataloader import DataLoader
 
 from hub.access.principals import Principal, anonymous
-from hub.db import change_tracking_session
+from hub.db import change_tracking_session, utcnow
 from hub.events.feed import ChangeFeed
 from hub.settings import Settings
 
@@ -83,6 +84,8 @@ class Context:
     # Any: the connection_init payload of a WebSocket connection, as the client sent it.
     connection_params: dict[str, Any] | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    # The request's one "now": what a read "as of now" reads, whoever asks within it.
+    now: datetime = field(default_factory=utcnow)
     _session: AsyncSession | None = None
     # Any: loaders of many key and value types share one cache, keyed by their batch function.
     _loaders: dict[Callable[..., Any], DataLoader[Any, Any]] = field(default_factory=dict)
@@ -114,6 +117,13 @@ class Context:
             existing = DataLoader(load_fn=load)
             self._loaders[batch_load] = existing
         return cast(DataLoader[K, V], existing)
+
+    async def reset(self) -> None:
+        """Forget what the request loaded (its loaders, its transaction), as if nothing had
+        run yet: the standard executor runs after a fast path that gave up."""
+        self._loaders.clear()
+        if self._session is not None:
+            await self._session.rollback()
 
     async def close(self) -> None:
         if self._session is not None:

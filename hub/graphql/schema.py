@@ -28,6 +28,7 @@ from hub.access.signature_api import SignatureMutation, SignatureQuery
 from hub.errors import NotFoundError
 from hub.graphql.context import Context
 from hub.graphql.errors import ErrorContract, contract_errors
+from hub.graphql.fast.extension import FastExecution, PlanCache
 from hub.graphql.fragment_limit import FragmentExpansionLimiter
 from hub.graphql.input_text import RefuseNul
 from hub.graphql.node import Node, NodeFetchers, parse_global_id
@@ -141,6 +142,8 @@ def build_schema(settings: Settings | None = None) -> HubSchema:
     ]
     if settings is not None and not settings.introspection:
         extensions.append(DisableIntrospection)
+    # Last: its on_execute runs after every other extension's (`hub.graphql.fast`).
+    extensions.append(partial(FastExecution, plans=PlanCache()))
     return HubSchema(
         query=Query,
         mutation=Mutation,

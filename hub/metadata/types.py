@@ -6,11 +6,13 @@ every related entity is fetched through a per-request DataLoader (`hub.metadata.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 import hub.metadata.enums  # noqa: F401  (registers the enums with strawberry)
 from catalog import model
@@ -169,15 +171,14 @@ class Area(Node):
     async def parent(self, info: Info) -> Area | None:
         if self.parent_code is None:
             return None
-        found = await info.context.loader(loaders.areas_by_code).load(self.parent_code)
-        return Area.from_model(found) if found else None
+        return await area_by_code(info, self.parent_code)
 
     @strawberry.field(description="Units it went into when it ceased, with the share of each.")
     async def successors(self, info: Info) -> list[AreaSuccession]:
         codes = [link.successor for link in self.successor_links]
-        found = await info.context.loader(loaders.areas_by_code).load_many(codes)
+        found = await info.context.loader(area_objects).load_many(codes)
         return [
-            AreaSuccession(area=Area.from_model(area), weight=link.weight)
+            AreaSuccession(area=area, weight=link.weight)
             for link, area in zip(self.successor_links, found, strict=True)
             if area is not None
         ]
@@ -242,8 +243,7 @@ class Agency(Node):
     async def jurisdiction(self, info: Info) -> Area | None:
         if self.jurisdiction_code is None:
             return None
-        found = await info.context.loader(loaders.areas_by_code).load(self.jurisdiction_code)
-        return Area.from_model(found) if found else None
+        return await area_by_code(info, self.jurisdiction_code)
 
     @strawberry.field(description="Agencies that took over its functions.")
     async def successors(self, info: Info) -> list[Agency]:
@@ -391,11 +391,34 @@ class Indicator(Node):
         return [Indicator.from_record(r) for r in records]
 
 
+# The objects of a request's nested lookups, one per indicator or area however many rows
+# show it (a page of 1,000 values shows one indicator: one object, not a thousand).
+
+
+async def indicator_objects(session: AsyncSession, codes: Sequence[str]) -> list[Indicator | None]:
+    found = await loaders.indicators_by_code(session, codes)
+    return [Indicator.from_record(r) if r else None for r in found]
+
+
+async def area_objects(session: AsyncSession, codes: Sequence[str]) -> list[Area | None]:
+    found = await loaders.areas_by_code(session, codes)
+    return [Area.from_model(a) if a else None for a in found]
+
+
+def indicator_by_code(info: Info, code: str) -> Awaitable[Indicator | None]:
+    """The published indicator `code` (None if there is none), batched per request."""
+    return info.context.loader(indicator_objects).load(code)
+
+
+def area_by_code(info: Info, code: str) -> Awaitable[Area | None]:
+    """The area `code` (None if there is none), batched per request."""
+    return info.context.loader(area_objects).load(code)
+
+
 async def _indicator(info: Info, code: str) -> Indicator | None:
-    found = await info.context.loader(loaders.indicators_by_code).load(code)
-    return Indicator.from_record(found) if found else None
+    return await indicator_by_code(info, code)
 
 
 async def _indicators(info: Info, codes: tuple[str, ...] | list[str]) -> list[Indicator]:
-    found = await info.context.loader(loaders.indicators_by_code).load_many(list(codes))
-    return [Indicator.from_record(r) for r in found if r is not None]
+    found = await info.context.loader(indicator_objects).load_many(list(codes))
+    return [i for i in found if i is not None]

@@ -16,8 +16,7 @@ import hub.metadata.enums  # noqa: F401  (registers the catalog enums with straw
 from catalog.model import Frequency
 from hub.graphql.language import Language
 from hub.graphql.node import global_id
-from hub.metadata import loaders as catalog_loaders
-from hub.metadata.types import Area, Indicator, Info, LangArg
+from hub.metadata.types import Area, Indicator, Info, LangArg, area_by_code, indicator_by_code
 from hub.observations import loaders
 from hub.observations.models import StatusFlag
 from hub.observations.records import Change, ObservationRow, Revision, Series
@@ -148,15 +147,11 @@ class Observation:
 
     @strawberry.field(description="The indicator's current definition.")
     async def indicator(self, info: Info) -> Indicator | None:
-        found = await info.context.loader(catalog_loaders.indicators_by_code).load(
-            self.indicator_code
-        )
-        return Indicator.from_record(found) if found else None
+        return await indicator_by_code(info, self.indicator_code)
 
     @strawberry.field(description="The area.")
     async def area(self, info: Info) -> Area | None:
-        found = await info.context.loader(catalog_loaders.areas_by_code).load(self.area_code)
-        return Area.from_model(found) if found else None
+        return await area_by_code(info, self.area_code)
 
     @strawberry.field(
         description="Every accepted revision of this value, oldest first (none when derived)."

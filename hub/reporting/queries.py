@@ -7,7 +7,6 @@ from datetime import datetime
 import strawberry
 
 from hub.access import rules
-from hub.db import utcnow
 from hub.errors import NotFoundError
 from hub.graphql.node import NodeFetcher, id_key
 from hub.graphql.pagination import page_request
@@ -49,7 +48,7 @@ class ReportingQuery:
             session=info.context.session,
             regime=regime,
             period=period,
-            as_of=as_of or utcnow(),
+            as_of=as_of or info.context.now,
             agency=agency,
             status=status,
         )
@@ -62,7 +61,10 @@ class ReportingQuery:
         self, info: Info, regime: str, period: str, as_of: datetime | None = None
     ) -> Compliance:
         board = await obligations.compliance(
-            session=info.context.session, regime=regime, period=period, as_of=as_of or utcnow()
+            session=info.context.session,
+            regime=regime,
+            period=period,
+            as_of=as_of or info.context.now,
         )
         return Compliance.from_record(board)
 

@@ -19,7 +19,16 @@ from catalog.model import (
 from hub.graphql.language import Language
 from hub.graphql.node import Node, global_id
 from hub.metadata import loaders
-from hub.metadata.types import Agency, Codelist, Indicator, Info, LangArg, _iri, _text
+from hub.metadata.types import (
+    Agency,
+    Codelist,
+    Indicator,
+    Info,
+    LangArg,
+    _iri,
+    _text,
+    indicator_by_code,
+)
 from hub.reporting import obligations
 from hub.reporting.obligations import ObligationStatus
 from hub.reporting.report_models import ReportVersionStatus
@@ -70,8 +79,7 @@ class ReportFormItem:
 
     @strawberry.field(description="The indicator asked for.")
     async def indicator(self, info: Info) -> Indicator | None:
-        found = await info.context.loader(loaders.indicators_by_code).load(self.indicator_code)
-        return Indicator.from_record(found) if found else None
+        return await indicator_by_code(info, self.indicator_code)
 
     @strawberry.field(description="Disaggregations every value must carry.")
     async def disaggregations(self, info: Info) -> list[Codelist]:

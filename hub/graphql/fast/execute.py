@@ -1,0 +1,313 @@
+"""Running a plan: the selections bound to a request's variables, then the response built
+level by level (the async resolvers of a level run together: `drive`).
+
+The result is the `data` of the response, or an exception: any failure (a resolver's error,
+a null where the type forbids it, a value the type cannot represent) raises, and the caller
+runs the standard executor instead, whose errors are the API's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from graphql import (
+    DirectiveNode,
+    FieldNode,
+    GraphQLIncludeDirective,
+    GraphQLSchema,
+    GraphQLSkipDirective,
+    Undefined,
+    get_argument_values,
+    get_variable_values,
+)
+from graphql.execution.values import VariableValues
+from graphql.pyutils import Path, is_iterable
+from strawberry.execution.is_awaitable import optimized_is_awaitable
+from strawberry.types.arguments import convert_arguments
+from strawberry.types.field import StrawberryField
+
+from hub.graphql.fast.drive import drive
+from hub.graphql.fast.plan import Entry, FieldPlan, Kind, OperationPlan, Output, Selection
+
+# (parent path, key): a response path, made a graphql-core Path only if a resolver asks.
+PathLink = tuple[Any, str | int] | None
+Complete = Callable[[Any, "Run", PathLink], Any]
+
+
+class Failed(Exception):
+    """The plan cannot answer this request (the standard executor will say why)."""
+
+
+@dataclass
+class Run:
+    """One execution: what resolvers see, and the async resolvers waiting for their level."""
+
+    schema: Any  # strawberry.Schema (not imported: it imports the schema's modules)
+    context: Any
+    root_value: Any
+    variables: VariableValues
+    plan: OperationPlan
+    operation_extensions: dict[str, Any] | None
+    # (object being built, key, awaitable, completion, path) of the next level.
+    pending: list[tuple[dict[str, Any], str, Any, Complete, PathLink]] = field(default_factory=list)
+    # Arguments of each field, converted once per request (on first use, with its info).
+    arguments: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+async def execute(
+    plan: OperationPlan,
+    *,
+    schema: Any,
+    context: Any,
+    root_value: Any,
+    variable_values: dict[str, Any] | None,
+    operation_extensions: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The `data` of the response to `plan` with these variables (raises on any failure)."""
+    graphql_schema: GraphQLSchema = schema._schema
+    variables = get_variable_values(
+        graphql_schema, plan.operation.variable_definitions or (), variable_values or {}, 50
+    )
+    if isinstance(variables, list):
+        raise Failed("variables do not coerce")
+    run = Run(schema, context, root_value, variables, plan, operation_extensions)
+    fields = bind(plan, variables)
+    data = _object(fields, root_value, run, None)
+    while run.pending:
+        level, run.pending = run.pending, []
+        values = await drive([awaitable for _, _, awaitable, _, _ in level])
+        for (target, key, _, complete, path), value in zip(level, values, strict=True):
+            target[key] = complete(value, run, path)
+    return data
+
+
+# A bound field: (key, kind, how to get its value, how to complete it).
+Bound = tuple[str, Kind, Any, Complete]
+
+
+def bind(plan: OperationPlan, variables: VariableValues) -> list[Bound]:
+    """The root fields with @skip/@include decided for these variables; a plan without
+    conditions is bound once and for all."""
+    if not plan.conditional:
+        if plan.bound is None:
+            plan.bound = _Binder(None).fields(plan.root)
+        bound: list[Bound] = plan.bound
+        return bound
+    return _Binder(variables).fields(plan.root)
+
+
+class _Binder:
+    def __init__(self, variables: VariableValues | None) -> None:
+        self.variables = variables
+        self.decided: dict[int, bool] = {}
+
+    def _holds(self, directive: DirectiveNode) -> bool:
+        found = self.decided.get(id(directive))
+        if found is None:
+            skip = directive.name.value == "skip"
+            values = get_argument_values(
+                GraphQLSkipDirective if skip else GraphQLIncludeDirective,
+                directive,
+                self.variables,
+            )
+            found = self.decided[id(directive)] = bool(values["if"]) is not skip
+        return found
+
+    def _included(self, entry: Entry) -> bool:
+        return all(self._holds(d) for d in entry.conditions)
+
+    def fields(self, selection: Selection) -> list[Bound]:
+        bound: list[Bound] = []
+        for plan in selection.fields:
+            nodes = [e.node for e in plan.entries if self._included(e)]
+            if not nodes:
+                continue
+            if plan.kind is Kind.TYPENAME:
+                bound.append((plan.key, Kind.TYPENAME, selection.type.name, _leaf_identity))
+                continue
+            assert plan.output is not None and plan.strawberry_field is not None
+            complete = self._complete(plan.output)
+            if plan.kind is Kind.ATTRIBUTE:
+                bound.append(
+                    (plan.key, Kind.ATTRIBUTE, plan.strawberry_field.python_name, complete)
+                )
+            else:
+                bound.append((plan.key, Kind.RESOLVER, _caller(plan, nodes), complete))
+        return bound
+
+    def _complete(self, output: Output) -> Complete:
+        if output.coerce is not None:
+            return _leaf(output.coerce, output.non_null)
+        if output.item is not None:
+            return _list(self._complete(output.item), output.non_null)
+        assert output.selection is not None
+        return _object_completion(self.fields(output.selection), output)
+
+
+def _leaf_identity(value: Any, run: Run, path: PathLink) -> Any:
+    return value
+
+
+def _leaf(coerce: Callable[[Any], Any], non_null: bool) -> Complete:
+    def complete(value: Any, run: Run, path: PathLink) -> Any:
+        if value is None:
+            if non_null:
+                raise Failed("null for a non-null field")
+            return None
+        coerced = coerce(value)
+        if coerced is None or coerced is Undefined:
+            raise Failed("a leaf value that does not coerce")
+        return coerced
+
+    return complete
+
+
+def _list(item: Complete, non_null: bool) -> Complete:
+    def complete(value: Any, run: Run, path: PathLink) -> Any:
+        if value is None:
+            if non_null:
+                raise Failed("null for a non-null field")
+            return None
+        if not is_iterable(value):
+            raise Failed("a list field returned no list")
+        return [item(v, run, (path, i)) for i, v in enumerate(value)]
+
+    return complete
+
+
+def _object_completion(fields: list[Bound], output: Output) -> Complete:
+    non_null, is_type_of = output.non_null, output.is_type_of
+
+    def complete(value: Any, run: Run, path: PathLink) -> Any:
+        if value is None:
+            if non_null:
+                raise Failed("null for a non-null field")
+            return None
+        if is_type_of is not None and not is_type_of(value, None):
+            raise Failed("an object of another type")
+        return _object(fields, value, run, path)
+
+    return complete
+
+
+def _object(fields: list[Bound], source: Any, run: Run, path: PathLink) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, kind, get, complete in fields:
+        if kind is Kind.ATTRIBUTE:
+            out[key] = complete(getattr(source, get), run, (path, key))
+        elif kind is Kind.RESOLVER:
+            value = get(source, run, (path, key))
+            if optimized_is_awaitable(value):
+                out[key] = None  # keeps the key's place; set when its level has run
+                run.pending.append((out, key, value, complete, (path, key)))
+            else:
+                out[key] = complete(value, run, (path, key))
+        else:
+            out[key] = get
+    return out
+
+
+def _caller(plan: FieldPlan, nodes: list[FieldNode]) -> Callable[[Any, Run, PathLink], Any]:
+    """Calls the field's resolver as strawberry does (`schema_converter.get_arguments`)."""
+    field_ = plan.strawberry_field
+    assert field_ is not None and field_.base_resolver is not None
+    resolver = field_.base_resolver
+    has_self = resolver.self_parameter is not None
+    info_name = resolver.info_parameter.name if resolver.info_parameter else None
+    source_names = [
+        p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p is not None
+    ]
+    has_arguments = bool(plan.definition is not None and plan.definition.args)
+    function = cast(Callable[..., Any], resolver.wrapped_func)
+    template = _InfoTemplate(plan, nodes)
+    slot = id(template)
+
+    def call(source: Any, run: Run, path: PathLink) -> Any:
+        info = None
+        kwargs = run.arguments.get(slot)
+        if kwargs is None:
+            if has_arguments:
+                info = _info(template, run, path, field_)
+            kwargs = run.arguments[slot] = _arguments(template, run, field_, info)
+        if info_name or source_names:
+            kwargs = dict(kwargs)
+            if info_name:
+                kwargs[info_name] = info or _info(template, run, path, field_)
+            for name in source_names:
+                kwargs[name] = source
+        return function(source, **kwargs) if has_self else function(**kwargs)
+
+    return call
+
+
+def _arguments(
+    template: _InfoTemplate, run: Run, field_: StrawberryField, info: Any
+) -> dict[str, Any]:
+    definition = template.plan.definition
+    if definition is None or not definition.args:
+        return {}
+    raw = get_argument_values(definition, template.field_nodes[0], run.variables)
+    return convert_arguments(
+        raw,
+        field_.arguments,
+        scalar_registry=run.schema.schema_converter.scalar_registry,
+        config=run.schema.config,
+        info=info,
+    )
+
+
+class _InfoTemplate:
+    """What every call of one field shares in its resolve info."""
+
+    def __init__(self, plan: FieldPlan, nodes: list[FieldNode]) -> None:
+        self.plan = plan
+        self.field_name = nodes[0].name.value
+        self.field_nodes = nodes
+        self.return_type = plan.definition.type if plan.definition else None
+        self.parent_type = plan.parent
+
+
+class _ResolveInfo:
+    """graphql-core's resolve info as strawberry's `Info` reads it, built per call cheaply:
+    the path is made only when asked for."""
+
+    __slots__ = ("_link", "_run", "_template")
+
+    def __init__(self, template: _InfoTemplate, run: Run, link: PathLink) -> None:
+        self._template = template
+        self._run = run
+        self._link = link
+
+    field_name = property(lambda self: self._template.field_name)
+    field_nodes = property(lambda self: self._template.field_nodes)
+    return_type = property(lambda self: self._template.return_type)
+    parent_type = property(lambda self: self._template.parent_type)
+    context = property(lambda self: self._run.context)
+    root_value = property(lambda self: self._run.root_value)
+    operation = property(lambda self: self._run.plan.operation)
+    fragments = property(lambda self: self._run.plan.fragments)
+    variable_values = property(lambda self: self._run.variables.coerced)
+    operation_extensions = property(lambda self: self._run.operation_extensions)
+    schema = property(lambda self: self._run.schema._schema)
+
+    @property
+    def path(self) -> Path | None:
+        keys: list[str | int] = []
+        link = self._link
+        while link is not None:
+            link, key = link
+            keys.append(key)
+        path: Path | None = None
+        for key in reversed(keys):
+            path = Path(path, key, None)
+        return path
+
+    @staticmethod
+    def is_awaitable(value: Any) -> bool:
+        return optimized_is_awaitable(value)
+
+
+def _info(template: _InfoTemplate, run: Run, link: PathLink, field_: StrawberryField) -> Any:
+    return run.schema.config.info_class(_raw_info=_ResolveInfo(template, run, link), _field=field_)

@@ -141,6 +141,13 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             request_data.query = self.persisted.resolve(request_data.query, request_data.extensions)
         except PersistedQueryError as error:
             raise error_answer(error.status, error.message, error.code, error.headers) from None
+        if request_data.query is not None:
+            kind = operation_type(
+                request_data.query,
+                request_data.operation_name,
+                self.settings.limits.max_query_tokens,
+            )
+            context.read_only = kind is GraphQLOperationType.QUERY
         if method == "GET" and request_data.query is not None:
             await self._cache(request, sub_response, context, request_data)
         allowed = {OperationType.QUERY}

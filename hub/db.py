@@ -179,6 +179,10 @@ def create_engine(settings: Settings, **options: Any) -> AsyncEngine:
     directory of the database file is created when missing, so `var/hub.sqlite3` just works.
     """
     url = async_url(settings.database_url)
+    path = _sqlite_file(url)
+    if "poolclass" not in options and (url.get_backend_name() == "postgresql" or path):
+        options.setdefault("pool_size", settings.db_pool_size)
+        options.setdefault("max_overflow", settings.db_max_overflow)
     if url.get_backend_name() == "postgresql":
         options.setdefault("pool_pre_ping", True)
         connect_args = options.setdefault("connect_args", {})
@@ -188,7 +192,6 @@ def create_engine(settings: Settings, **options: Any) -> AsyncEngine:
         server_settings.setdefault("statement_timeout", str(settings.limits.statement_timeout_ms))
         return _create_async_engine(url, **options)
 
-    path = _sqlite_file(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = _create_async_engine(url, **options)

@@ -27,6 +27,16 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    """Like `_int`, zero allowed."""
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.strip() == "0":
+        return 0
+    return _int(env, name, default)
+
+
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -87,6 +97,11 @@ class Settings:
     # How often each worker reads the outbox of changes even without a notification: the way
     # it learns of other processes' writes on SQLite (PostgreSQL notifies at once).
     events_poll_ms: int = 1000
+    # Database connections each worker keeps open, and how many more it may open at a peak
+    # (SQLAlchemy's pool_size and max_overflow, for the primary and for a replica each).
+    # A GraphQL query holds one only while a statement runs (`hub.graphql.context`).
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
     limits: Limits = field(default_factory=Limits)
 
     @classmethod
@@ -148,6 +163,8 @@ class Settings:
             persisted_queries_file=Path(queries_file) if queries_file else None,
             persisted_queries_only=only_persisted,
             events_poll_ms=_int(env, "HUB_EVENTS_POLL_MS", defaults.events_poll_ms),
+            db_pool_size=_int(env, "HUB_DB_POOL_SIZE", defaults.db_pool_size),
+            db_max_overflow=_count(env, "HUB_DB_MAX_OVERFLOW", defaults.db_max_overflow),
             limits=limits,
         )
 

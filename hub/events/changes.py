@@ -96,6 +96,12 @@ def _pending(session: Session) -> _Pending:
     return pending
 
 
+def has_pending_changes(session: Session) -> bool:
+    """Whether the session's transaction wrote anything (or published events) so far."""
+    pending = session.info.get(_PENDING)
+    return isinstance(pending, _Pending) and bool(pending.tables or pending.events)
+
+
 def publish(session: AsyncSession | Session, change_event: Event) -> None:
     """Publish `change_event` (a JSON object with a `kind`) once the session's transaction
     commits; dropped if it (or the SAVEPOINT it was published in) rolls back."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import datetime
+import weakref
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -15,6 +16,7 @@ from strawberry.dataloader import DataLoader
 
 from hub.access.principals import Principal, anonymous
 from hub.db import change_tracking_session, utcnow
+from hub.events.changes import has_pending_changes
 from hub.events.feed import ChangeFeed
 from hub.settings import Settings
 
@@ -35,18 +37,41 @@ class RequestSession(AsyncSession):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._turn = asyncio.Lock()
+        # A query's session (`Context.read_only`): see `_release`.
+        self.release_after_read = False
 
     async def execute(self, *args: Any, **kwargs: Any) -> Any:
         async with self._turn:
-            return await super().execute(*args, **kwargs)
+            result = await super().execute(*args, **kwargs)
+            await self._release()
+            return result
 
     async def scalar(self, *args: Any, **kwargs: Any) -> Any:
         async with self._turn:
-            return await super().scalar(*args, **kwargs)
+            result = await super().scalar(*args, **kwargs)
+            await self._release()
+            return result
 
     async def get(self, *args: Any, **kwargs: Any) -> Any:
         async with self._turn:
-            return await super().get(*args, **kwargs)
+            result = await super().get(*args, **kwargs)
+            await self._release()
+            return result
+
+    async def _release(self) -> None:
+        """A query's session gives its connection back to the pool as soon as a statement's
+        rows are read (they are buffered), instead of holding it through the Python work
+        that follows (a page's objects, its labels): at concurrency 16 a slow page held
+        every connection of the pool. The next statement takes one again. Nothing is
+        lost: the transaction only read (a session that wrote anything keeps it), objects
+        stay loaded (no expiry on commit), and each statement already saw its own
+        snapshot (READ COMMITTED; these reads run in autocommit)."""
+        if self.release_after_read and not self._wrote():
+            await super().commit()
+
+    def _wrote(self) -> bool:
+        sync = self.sync_session
+        return bool(sync.new or sync.dirty or sync.deleted) or has_pending_changes(sync)
 
     async def flush(self, *args: Any, **kwargs: Any) -> None:
         async with self._turn:
@@ -71,6 +96,27 @@ def create_request_session_factory(engine: AsyncEngine) -> async_sessionmaker[As
     )
 
 
+# PostgreSQL engines in autocommit, for sessions that only read: no BEGIN and ROLLBACK
+# around their statements, and a pool's pre-ping is one round trip instead of three.
+_AUTOCOMMIT: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakKeyDictionary()
+
+
+def _reading_session(factory: async_sessionmaker[AsyncSession]) -> AsyncSession:
+    """A query's session: on PostgreSQL in autocommit, giving its connection back after each
+    statement. (SQLite keeps its one transaction per request: its connections are local
+    files, and releasing would cost a BEGIN and a COMMIT per statement.)"""
+    engine = factory.kw.get("bind")
+    if not isinstance(engine, AsyncEngine) or engine.dialect.name != "postgresql":
+        return factory()
+    reading = _AUTOCOMMIT.get(engine)
+    if reading is None:
+        reading = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    session = factory(bind=reading)
+    if isinstance(session, RequestSession):
+        session.release_after_read = True
+    return session
+
+
 @dataclass
 class Context:
     """What every resolver may use; built fresh for each request."""
@@ -86,6 +132,9 @@ class Context:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     # The request's one "now": what a read "as of now" reads, whoever asks within it.
     now: datetime = field(default_factory=utcnow)
+    # A query (`hub.app.GraphQLEndpoint` knows before it runs): its session holds a
+    # connection only while a statement runs (`RequestSession._release`).
+    read_only: bool = False
     _session: AsyncSession | None = None
     # Any: loaders of many key and value types share one cache, keyed by their batch function.
     _loaders: dict[Callable[..., Any], DataLoader[Any, Any]] = field(default_factory=dict)
@@ -99,7 +148,10 @@ class Context:
     def session(self) -> AsyncSession:
         """The request's one session, opened on first use and closed after the operation."""
         if self._session is None:
-            self._session = self.session_factory()
+            if self.read_only:
+                self._session = _reading_session(self.session_factory)
+            else:
+                self._session = self.session_factory()
         return self._session
 
     def loader(self, batch_load: BatchLoad[K, V]) -> DataLoader[K, V]:

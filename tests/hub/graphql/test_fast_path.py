@@ -1,0 +1,289 @@
+"""The fast path (`hub.graphql.fast`) answers the portal's queries and falls back where it must.
+
+The suite runs in differential mode (tests/conftest.py): every query here is also answered by
+the standard executor, the response is the standard one and the plan's answer must be the
+same bytes, or the test fails. These tests check, on top, which path answered: the bench's
+Q1-Q3 and their common variants by the plan; abstract types, introspection and errors by
+the standard executor, with the standard errors. The hub holds the seed catalog and the
+demo reports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from graphql import parse
+from starlette.applications import Starlette
+
+from bench.queries import HUB
+from catalog.mapping import load_source_catalog
+from hub.app import create_app
+from hub.db import create_engine, create_session_factory, run_migrations
+from hub.demo import load_demo
+from hub.graphql.fast import extension as fast_path
+from hub.graphql.fast.drive import drive
+from hub.graphql.schema import build_schema
+from hub.metadata.store import import_catalog
+from hub.settings import Limits, Settings
+from tests.conftest import fresh_database, postgres_server
+from tests.hub.api.conftest import graphql
+
+PROVINCES = ["01", "22", "31", "46", "48", "75", "79", "92"]
+
+
+@pytest.fixture(scope="module")
+async def demo_app(
+    database_backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Starlette]:
+    url, name = await fresh_database(database_backend, tmp_path_factory.mktemp("fast"))
+    await asyncio.to_thread(run_migrations, url)
+    settings = Settings(limits=Limits(max_query_depth=8)).with_database(url)
+    engine = create_engine(settings)
+    async with create_session_factory(engine)() as session:
+        await import_catalog(load_source_catalog(), session=session)
+        await load_demo(
+            session=session, now=datetime(2025, 12, 31, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+        )
+        await session.commit()
+    await engine.dispose()
+    app = create_app(settings)
+    yield app
+    await app.state.engine.dispose()
+    if name is not None:
+        await postgres_server().drop(name)
+
+
+@pytest.fixture
+async def client(demo_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=demo_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
+        yield client
+
+
+@contextmanager
+def paths() -> Iterator[Counter[str]]:
+    """What the fast path did meanwhile: `fast`, `fallback`, and why."""
+    before = Counter(fast_path.stats)
+    seen: Counter[str] = Counter()
+    yield seen
+    seen.update(fast_path.stats)
+    seen.subtract(before)
+    for key in [k for k, v in seen.items() if v == 0]:
+        del seen[key]
+
+
+async def answered(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
+    body = await graphql(client, query, variables)
+    assert "errors" not in body, body
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+BENCH_VARIABLES = {
+    "q1": {"indicator": "0102", "areas": ["01"]},
+    "q2": {"filter": {"indicators": ["0102"]}, "first": 100},
+    "q3": {"indicator": "HUB-EXPORTS", "areas": PROVINCES, "from": "2025", "to": "2025"},
+}
+
+
+@pytest.mark.parametrize("name", ["q1", "q2", "q3"])
+async def test_the_bench_queries_are_answered_by_their_plans(
+    client: httpx.AsyncClient, name: str
+) -> None:
+    with paths() as seen:
+        data = await answered(client, HUB[name].text, **BENCH_VARIABLES[name])
+
+    assert seen == {"fast": 1}
+    assert data and all(value for value in data.values())
+
+
+VARIANTS = {
+    "aliases and __typename": """
+        { a: series(indicator: "0102", areas: ["01"]) { __typename code: areaCode }
+          b: series(indicator: "0102", areas: ["22"]) { areaCode name: areaName(lang: EN) } }""",
+    "named and inline fragments": """
+        query Page($first: Int) {
+          observations(first: $first) { edges { node { ...Value ... on Observation { period } } } }
+        }
+        fragment Value on Observation { value unitCode indicator { ...Named } }
+        fragment Named on Indicator { code name(lang: EN) }""",
+    "fragments merged under one key": """
+        { observations(first: 5) {
+            edges { node { area { code } } }
+            edges { node { area { name } period } } } }""",
+    "a fragment on an interface its type implements": """
+        { indicator(code: "0102") { ... on Node { id } code } }""",
+    "nested loaders": """
+        { observations(first: 20) { edges { node {
+            indicator { code unit { code base { code } } agency { code name } group { code } }
+            area { code level parent { code } }
+            revisions { revision value status } } } } }""",
+    "nulls and lists": """
+        { observations(first: 20) { edges { cursor node {
+            comment acceptedAt recordedAt status frequency periodStart
+            dimensions { dimension code } } } pageInfo { hasNextPage endCursor } } }""",
+    "lang arguments, literal and variable": """
+        query Names($lang: Language!) {
+          vi: indicators(first: 3) { edges { node { name definition } } }
+          chosen: indicators(first: 3) { edges { node { name(lang: $lang) method(lang: EN) } } }
+        }""",
+}
+VARIANT_VARIABLES: dict[str, dict[str, Any]] = {
+    "named and inline fragments": {"first": 30},
+    "lang arguments, literal and variable": {"lang": "EN"},
+}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+async def test_common_variants_are_answered_by_their_plans(
+    client: httpx.AsyncClient, variant: str
+) -> None:
+    with paths() as seen:
+        await answered(client, VARIANTS[variant], **VARIANT_VARIABLES.get(variant, {}))
+
+    assert seen == {"fast": 1}
+
+
+SKIPPING = """
+query Page($values: Boolean!, $labels: Boolean!) {
+  observations(first: 10) {
+    edges { node {
+      period
+      value @include(if: $values)
+      ... @skip(if: $labels) { indicator { code } }
+      ...Area @include(if: $labels)
+    } }
+  }
+}
+fragment Area on Observation { area { code name } }
+"""
+
+
+async def test_skip_and_include_follow_the_variables_of_each_request(
+    client: httpx.AsyncClient,
+) -> None:
+    with paths() as seen:
+        both = await answered(client, SKIPPING, values=True, labels=True)
+        neither = await answered(client, SKIPPING, values=False, labels=False)
+
+    assert seen == {"fast": 2}
+    assert set(both["observations"]["edges"][0]["node"]) == {"period", "value", "area"}
+    assert set(neither["observations"]["edges"][0]["node"]) == {"period", "indicator"}
+
+
+async def test_the_total_is_counted_by_the_plan_too_when_selected(
+    client: httpx.AsyncClient,
+) -> None:
+    query = "{ observations(first: 2) { totalCount edges { node { value } } } }"
+    with paths() as seen:
+        data = await answered(client, query)
+
+    assert seen == {"fast": 1}
+    assert data["observations"]["totalCount"] > 2
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ('{ node(id: "SW5kaWNhdG9yOjAxMDI=") { id } }', "unsupported: an abstract type (Node)"),
+        ("{ __schema { queryType { name } } }", "unsupported: introspection (__schema)"),
+    ],
+)
+async def test_what_a_plan_does_not_cover_runs_the_standard_way(
+    client: httpx.AsyncClient, query: str, reason: str
+) -> None:
+    with paths() as seen:
+        await answered(client, query)
+
+    assert seen == {"fallback": 1, reason: 1}
+
+
+@pytest.mark.parametrize(
+    ("query", "code", "failure"),
+    [
+        (
+            '{ aggregate(indicator: "NO-SUCH", groupBy: [PERIOD]) { unitCode } }',
+            "NOT_FOUND",
+            "NotFoundError",
+        ),
+        ("{ observations(first: -1) { edges { cursor } } }", "INVALID_INPUT", "InvalidInputError"),
+        (
+            "{ observations(first: 100000) { edges { cursor } } }",
+            "LIMIT_EXCEEDED",
+            "LimitExceededError",
+        ),
+    ],
+)
+async def test_a_failing_plan_gives_way_to_the_standard_errors(
+    client: httpx.AsyncClient, query: str, code: str, failure: str
+) -> None:
+    with paths() as seen:
+        body = await graphql(client, query)
+
+    assert seen == {"fallback": 1, f"failed: {failure}": 1}
+    assert body["data"] is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == [code]
+
+
+async def test_limits_are_enforced_before_any_plan_runs(client: httpx.AsyncClient) -> None:
+    base = "base { " * 8 + "code" + " }" * 8
+    deep = "{ indicators { edges { node { unit { " + base + " } } } } }"
+    with paths() as seen:
+        body = await graphql(client, deep)
+        mutation = await graphql(client, "mutation { revokeToken(input: {id: 1}) { __typename } }")
+
+    assert seen == {}
+    assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+    assert mutation.get("errors") or mutation.get("data")
+
+
+def test_plans_are_kept_per_schema_up_to_a_bound() -> None:
+    schema = build_schema()
+    plans = fast_path.PlanCache(maxsize=2)
+    texts = ["{ regimes { code } }", "{ indicatorGroups { code } }", "{ me { role } }"]
+    for text in texts:
+        plans.get(schema, parse(text), text, None)
+
+    assert len(plans) == 2
+
+
+async def test_a_level_of_coroutines_runs_together_and_a_failure_closes_the_others() -> None:
+    order: list[str] = []
+    gate: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    async def waits(name: str) -> str:
+        try:
+            await gate
+            return name
+        finally:
+            order.append(f"{name} done")
+
+    async def opens() -> int:
+        await asyncio.sleep(0)
+        gate.set_result(1)
+        return 1
+
+    assert await drive([waits("a"), opens(), waits("b"), gate]) == ["a", 1, "b", 1]
+
+    async def fails() -> None:
+        raise ValueError("boom")
+
+    never: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    async def blocked() -> int:
+        try:
+            return await never
+        finally:
+            order.append("blocked closed")
+
+    with pytest.raises(ValueError, match="boom"):
+        await drive([blocked(), fails()])
+    assert order == ["a done", "b done", "blocked closed"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 import strawberry
 
@@ -31,6 +32,7 @@ class DimensionCode:
     code: str = strawberry.field(description="Code within it.")
 
 
+@lru_cache(maxsize=4096)  # a page repeats a few breakdowns; the codes are only read
 def _dimensions(pairs: tuple[tuple[str, str], ...]) -> list[DimensionCode]:
     return [DimensionCode(dimension=d, code=c) for d, c in pairs]
 

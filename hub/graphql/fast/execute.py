@@ -15,6 +15,7 @@ from typing import Any, cast
 from graphql import (
     DirectiveNode,
     FieldNode,
+    GraphQLEnumType,
     GraphQLIncludeDirective,
     GraphQLSchema,
     GraphQLSkipDirective,
@@ -54,6 +55,8 @@ class Run:
     pending: list[tuple[dict[str, Any], str, Any, Complete, PathLink]] = field(default_factory=list)
     # Arguments of each field, converted once per request (on first use, with its info).
     arguments: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Objects completed by pure selections: (selection, object id) -> (object, its JSON).
+    completed: dict[tuple[int, int], tuple[Any, dict[str, Any]]] = field(default_factory=dict)
 
 
 async def execute(
@@ -83,8 +86,12 @@ async def execute(
     return data
 
 
-# A bound field: (key, kind, how to get its value, how to complete it).
-Bound = tuple[str, Kind, Any, Complete]
+# A bound field: (key, kind, how to get its value, how to complete it). The kinds, by
+# frequency: an attribute that is a leaf (completed from its value alone), another
+# attribute, a resolver, __typename.
+LEAF, ATTRIBUTE, RESOLVER, TYPENAME = range(4)
+Bound = tuple[str, int, Any, Any]
+Leaf = Callable[[Any], Any]
 
 
 def bind(plan: OperationPlan, variables: VariableValues) -> list[Bound]:
@@ -125,41 +132,78 @@ class _Binder:
             if not nodes:
                 continue
             if plan.kind is Kind.TYPENAME:
-                bound.append((plan.key, Kind.TYPENAME, selection.type.name, _leaf_identity))
+                bound.append((plan.key, TYPENAME, selection.type.name, None))
                 continue
             assert plan.output is not None and plan.strawberry_field is not None
-            complete = self._complete(plan.output)
-            if plan.kind is Kind.ATTRIBUTE:
-                bound.append(
-                    (plan.key, Kind.ATTRIBUTE, plan.strawberry_field.python_name, complete)
-                )
+            output = plan.output
+            if plan.kind is Kind.RESOLVER:
+                bound.append((plan.key, RESOLVER, _caller(plan, nodes), self._complete(output)))
+            elif output.coerce is not None:
+                name = plan.strawberry_field.python_name
+                bound.append((plan.key, LEAF, name, _leaf(output)))
             else:
-                bound.append((plan.key, Kind.RESOLVER, _caller(plan, nodes), complete))
+                name = plan.strawberry_field.python_name
+                bound.append((plan.key, ATTRIBUTE, name, self._complete(output)))
         return bound
 
     def _complete(self, output: Output) -> Complete:
         if output.coerce is not None:
-            return _leaf(output.coerce, output.non_null)
+            leaf = _leaf(output)
+            return lambda value, run, path: leaf(value)
         if output.item is not None:
+            if output.item.coerce is not None:
+                return _leaf_list(_leaf(output.item), output.non_null)
             return _list(self._complete(output.item), output.non_null)
         assert output.selection is not None
-        return _object_completion(self.fields(output.selection), output)
+        fields = self.fields(output.selection)
+        return _object_completion(fields, output, pure=_pure(fields))
 
 
-def _leaf_identity(value: Any, run: Run, path: PathLink) -> Any:
-    return value
+_INT_RANGE = range(-(2**31), 2**31)
 
 
-def _leaf(coerce: Callable[[Any], Any], non_null: bool) -> Complete:
+def _leaf(output: Output) -> Leaf:
+    """The completion of a leaf: its type's output coercion (strings, booleans, 32-bit ints
+    and enum members known to their type take a shortcut with the same result)."""
+    coerce, non_null = output.coerce, output.non_null
+    assert coerce is not None
+    name = output.leaf.name if output.leaf is not None else None
+    plain: type | None = {"String": str, "ID": str, "Boolean": bool}.get(name or "")
+    lookup: dict[Any, str] = (
+        getattr(output.leaf, "_value_lookup", {})
+        if isinstance(output.leaf, GraphQLEnumType)
+        else {}
+    )
+
+    def complete(value: Any) -> Any:
+        if value is None:
+            if non_null:
+                raise Failed("null for a non-null field")
+            return None
+        kind = type(value)
+        if kind is plain or (kind is int and name == "Int" and value in _INT_RANGE):
+            return value
+        if lookup:
+            found = lookup.get(value)
+            if found is not None:
+                return found
+        coerced = coerce(value)
+        if coerced is None or coerced is Undefined:
+            raise Failed("a leaf value that does not coerce")
+        return coerced
+
+    return complete
+
+
+def _leaf_list(item: Leaf, non_null: bool) -> Complete:
     def complete(value: Any, run: Run, path: PathLink) -> Any:
         if value is None:
             if non_null:
                 raise Failed("null for a non-null field")
             return None
-        coerced = coerce(value)
-        if coerced is None or coerced is Undefined:
-            raise Failed("a leaf value that does not coerce")
-        return coerced
+        if not is_iterable(value):
+            raise Failed("a list field returned no list")
+        return [item(v) for v in value]
 
     return complete
 
@@ -174,30 +218,55 @@ def _list(item: Complete, non_null: bool) -> Complete:
             raise Failed("a list field returned no list")
         return [item(v, run, (path, i)) for i, v in enumerate(value)]
 
+    complete.pure = getattr(item, "pure", True)  # type: ignore[attr-defined]
     return complete
 
 
-def _object_completion(fields: list[Bound], output: Output) -> Complete:
-    non_null, is_type_of = output.non_null, output.is_type_of
+def _pure(fields: list[Bound]) -> bool:
+    """Whether these fields' JSON is a function of the object alone: attributes and sync
+    resolvers that take no `info` (so neither path nor context), all the way down."""
+    for _key, kind, get, complete in fields:
+        if kind == RESOLVER and not getattr(get, "pure", False):
+            return False
+        if kind in (ATTRIBUTE, RESOLVER) and not getattr(complete, "pure", True):
+            return False
+    return True
+
+
+def _object_completion(fields: list[Bound], output: Output, *, pure: bool) -> Complete:
+    """Completes an object of this selection. A pure selection completes each object once
+    per request: the indicator that a thousand rows of a page show is built once, and its
+    JSON is shared (it is the same value each time)."""
+    non_null, is_type_of, slot = output.non_null, output.is_type_of, id(fields)
 
     def complete(value: Any, run: Run, path: PathLink) -> Any:
         if value is None:
             if non_null:
                 raise Failed("null for a non-null field")
             return None
+        if pure:
+            found = run.completed.get((slot, id(value)))
+            if found is not None:
+                return found[1]
         if is_type_of is not None and not is_type_of(value, None):
             raise Failed("an object of another type")
-        return _object(fields, value, run, path)
+        out = _object(fields, value, run, path)
+        if pure:
+            run.completed[(slot, id(value))] = (value, out)  # the object kept: its id stays its
+        return out
 
+    complete.pure = pure  # type: ignore[attr-defined]
     return complete
 
 
 def _object(fields: list[Bound], source: Any, run: Run, path: PathLink) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, kind, get, complete in fields:
-        if kind is Kind.ATTRIBUTE:
+        if kind is LEAF:
+            out[key] = complete(getattr(source, get))
+        elif kind is ATTRIBUTE:
             out[key] = complete(getattr(source, get), run, (path, key))
-        elif kind is Kind.RESOLVER:
+        elif kind is RESOLVER:
             value = get(source, run, (path, key))
             if optimized_is_awaitable(value):
                 out[key] = None  # keeps the key's place; set when its level has run
@@ -239,6 +308,8 @@ def _caller(plan: FieldPlan, nodes: list[FieldNode]) -> Callable[[Any, Run, Path
                 kwargs[name] = source
         return function(source, **kwargs) if has_self else function(**kwargs)
 
+    # A sync resolver of its object and arguments alone (no info, no parent or root).
+    call.pure = not (field_.is_async or info_name or source_names)  # type: ignore[attr-defined]
     return call
 
 

@@ -34,6 +34,7 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLField,
     GraphQLList,
+    GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
@@ -80,6 +81,7 @@ class Output:
     non_null: bool
     # Exactly one of these three says what the type is.
     coerce: Callable[[Any], Any] | None = None  # a leaf: its output coercion
+    leaf: GraphQLNamedType | None = None  # ... and its type (scalar or enum)
     item: Output | None = None  # a list: its items' completion
     selection: Selection | None = None  # an object type: its fields
     is_type_of: Callable[[Any, Any], Any] | None = None
@@ -229,7 +231,7 @@ class _Compiler:
         if isinstance(inner, GraphQLList):
             return Output(non_null, item=self._output(inner.of_type, sets))
         if is_leaf_type(inner):
-            return Output(non_null, coerce=inner.coerce_output_value)
+            return Output(non_null, coerce=inner.coerce_output_value, leaf=inner)
         if isinstance(inner, GraphQLObjectType):
             return Output(
                 non_null, selection=self.selection(inner, sets), is_type_of=inner.is_type_of

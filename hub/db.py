@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import importlib
+import time
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -184,19 +185,51 @@ def create_engine(settings: Settings, **options: Any) -> AsyncEngine:
         options.setdefault("pool_size", settings.db_pool_size)
         options.setdefault("max_overflow", settings.db_max_overflow)
     if url.get_backend_name() == "postgresql":
-        options.setdefault("pool_pre_ping", True)
         connect_args = options.setdefault("connect_args", {})
         server_settings = connect_args.setdefault("server_settings", {})
         server_settings.setdefault("application_name", "reporting-hub")
         # A runaway statement is cancelled by the server instead of holding a connection.
         server_settings.setdefault("statement_timeout", str(settings.limits.statement_timeout_ms))
-        return _create_async_engine(url, **options)
+        engine = _create_async_engine(url, **options)
+        if not options.get("pool_pre_ping") and "poolclass" not in options:
+            _ping_when_idle(engine, PING_IDLE_S)
+        return engine
 
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = _create_async_engine(url, **options)
     _configure_sqlite(engine, wal=path is not None)
     return engine
+
+
+PING_IDLE_S = 2.0
+
+
+def _ping_when_idle(engine: AsyncEngine, idle_s: float) -> None:
+    """Check a pooled connection before use when it sat unused for `idle_s` or more (a
+    restarted server, a dropped link): a dead one is replaced, as SQLAlchemy's pre-ping
+    does. Its pre-ping checks every checkout, which cost a round trip per statement once
+    queries give their connection back after each one (`hub.graphql.context`); one used a
+    moment ago is trusted, and a failure on it is the statement's error, once (SQLAlchemy
+    then invalidates the pool)."""
+    pool = engine.sync_engine.pool
+
+    @event.listens_for(pool, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info["hub_checked_in"] = time.monotonic()
+
+    @event.listens_for(pool, "connect")
+    def _connected(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info["hub_checked_in"] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def _checkout(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("hub_checked_in", 0.0) < idle_s:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as error:
+            raise sa.exc.DisconnectionError(str(error)) from error
 
 
 def create_read_engine(settings: Settings, primary: AsyncEngine, **options: Any) -> AsyncEngine:

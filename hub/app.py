@@ -26,7 +26,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from hub.access.authentication import Authentication, principal_of
-from hub.db import create_engine, create_read_engine, create_session_factory, utcnow
+from hub.db import create_engine, create_read_engine, create_session_factory
 from hub.events.changes import read_data_stamp
 from hub.events.feed import ChangeFeed
 from hub.events.postgres import listen_dsn
@@ -36,6 +36,7 @@ from hub.graphql.documents import operation_type
 from hub.graphql.http_errors import error_response, read_json
 from hub.graphql.live import Live, LiveHandler
 from hub.graphql.persisted import PersistedQueries, PersistedQueryError
+from hub.graphql.response_cache import ResponseCache
 from hub.graphql.schema import build_schema
 from hub.http_limits import BodySizeLimit
 from hub.linked.cube import cube_routes
@@ -86,6 +87,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self.settings = settings
         self.app_state = app_state
         self.persisted = PersistedQueries.from_settings(settings)
+        self.answers = (
+            ResponseCache(settings.response_cache_bytes) if settings.response_cache_bytes else None
+        )
         self.live = Live(
             limits=settings.limits,
             session_factory=app_state.session_factory,  # type: ignore[attr-defined]
@@ -148,8 +152,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 self.settings.limits.max_query_tokens,
             )
             context.read_only = kind is GraphQLOperationType.QUERY
-        if method == "GET" and request_data.query is not None:
-            await self._cache(request, sub_response, context, request_data)
+            if method == "GET" or self.answers is not None:
+                await self._cache(request, method, kind, sub_response, context, request_data)
         allowed = {OperationType.QUERY}
         if method == "POST":
             allowed.add(OperationType.MUTATION)
@@ -173,39 +177,50 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     async def _cache(
         self,
         request: Request,
+        method: str,
+        kind: GraphQLOperationType | None,
         sub_response: Response,
         context: Context,
         request_data: GraphQLRequestData,
     ) -> None:
-        """ETag and Cache-Control of a GET query, or its 304 (`hub.graphql.http_cache`)."""
+        """ETag and Cache-Control of a GET query, or its 304 (`hub.graphql.http_cache`); a
+        query's kept answer, when answers are kept (`hub.graphql.response_cache`)."""
         assert request_data.query is not None
-        kind = operation_type(
-            request_data.query, request_data.operation_name, self.settings.limits.max_query_tokens
-        )
         if kind is None:
             return  # it does not parse or names no operation: execution says why
         if kind is not GraphQLOperationType.QUERY:
-            raise _refused(OperationType(kind.value))
+            if method == "GET":
+                raise _refused(OperationType(kind.value))
+            return
         stamp = await read_data_stamp(context.session)
         key = http_cache.cache_key(
             stamp,
-            vietnam_date(utcnow()),
+            vietnam_date(context.now),
             context.principal,
             request_data.query,
             request_data.variables,
             request_data.operation_name,
         )
-        headers = {
-            "ETag": http_cache.etag(key),
-            "Cache-Control": http_cache.cache_control(
-                context.principal, self.settings.cache_max_age_s
-            ),
-            "Vary": http_cache.VARY,
-        }
-        if http_cache.matches(request.headers.get("if-none-match"), headers["ETag"]):
-            await context.close()
-            raise Answer(Response(status_code=304, headers=headers))
-        sub_response.headers.update(headers)
+        headers: dict[str, str] = {}
+        if method == "GET":
+            headers = {
+                "ETag": http_cache.etag(key),
+                "Cache-Control": http_cache.cache_control(
+                    context.principal, self.settings.cache_max_age_s
+                ),
+                "Vary": http_cache.VARY,
+            }
+            if http_cache.matches(request.headers.get("if-none-match"), headers["ETag"]):
+                await context.close()
+                raise Answer(Response(status_code=304, headers=headers))
+            sub_response.headers.update(headers)
+        if self.answers is not None:
+            self.answers.seen(stamp.tag)
+            answer = self.answers.get(key)
+            if answer is not None:
+                await context.close()
+                raise Answer(Response(answer, headers=headers, media_type="application/json"))
+            sub_response.hub_answer = (key, stamp.tag)  # type: ignore[attr-defined]
 
     def create_response(
         self,
@@ -216,6 +231,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         if "etag" in response.headers and _has_internal_error(response_data):
             del response.headers["etag"]  # a masked failure is no answer to keep
             response.headers["cache-control"] = "no-store"
+        kept = getattr(sub_response, "hub_answer", None)
+        if kept is not None and self.answers is not None and _is_answer(response_data):
+            self.answers.put(kept[0], kept[1], bytes(response.body))
         return response
 
     def parse_json(self, data: str | bytes) -> object:
@@ -245,6 +263,11 @@ def _refused(kind: OperationType) -> Answer:
         "METHOD_NOT_ALLOWED",
         {"Allow": "POST"},
     )
+
+
+def _is_answer(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:
+    """A single result with data and no error: what may be kept for the next asker."""
+    return isinstance(data, dict) and not data.get("errors") and data.get("data") is not None
 
 
 def _has_internal_error(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:

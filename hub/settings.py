@@ -102,6 +102,9 @@ class Settings:
     # A GraphQL query holds one only while a statement runs (`hub.graphql.context`).
     db_pool_size: int = 5
     db_max_overflow: int = 10
+    # Answers of GraphQL queries each worker keeps for the next identical request, in bytes
+    # (`hub.graphql.response_cache`); 0: none kept.
+    response_cache_bytes: int = 0
     limits: Limits = field(default_factory=Limits)
 
     @classmethod
@@ -165,6 +168,9 @@ class Settings:
             events_poll_ms=_int(env, "HUB_EVENTS_POLL_MS", defaults.events_poll_ms),
             db_pool_size=_int(env, "HUB_DB_POOL_SIZE", defaults.db_pool_size),
             db_max_overflow=_count(env, "HUB_DB_MAX_OVERFLOW", defaults.db_max_overflow),
+            response_cache_bytes=_count(
+                env, "HUB_RESPONSE_CACHE_BYTES", defaults.response_cache_bytes
+            ),
             limits=limits,
         )
 

@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 
 from hub.app import create_app
 from hub.graphql.persisted import read_allowlist
+from hub.graphql.response_cache import ResponseCache
 from hub.settings import Settings, SettingsError
 from tests.hub.access.token_fixture import bearer, issue_token
 from tests.hub.reporting.catalog_fixture import PERIOD, PROVINCE, REGIME, store_catalog
@@ -322,12 +323,79 @@ def test_the_caching_settings_are_read_from_the_environment(tmp_path: Path) -> N
             "HUB_PERSISTED_QUERIES_FILE": str(path),
             "HUB_PERSISTED_QUERIES_ONLY": "true",
             "HUB_MAX_PERSISTED_QUERIES": "5",
+            "HUB_RESPONSE_CACHE_BYTES": "1048576",
         }
     )
 
     assert (settings.cache_max_age_s, settings.persisted_queries_file) == (60, path)
+    assert settings.response_cache_bytes == 1048576 and Settings().response_cache_bytes == 0
     assert settings.persisted_queries_only and settings.limits.max_persisted_queries == 5
     with pytest.raises(SettingsError, match="needs HUB_PERSISTED_QUERIES_FILE"):
         Settings.from_env({"HUB_PERSISTED_QUERIES_ONLY": "true"})
     with pytest.raises(SettingsError, match="cannot read it"):
         create_app(settings)  # the file does not exist: refused at start-up, not at the request
+
+
+def _kept(client: httpx.AsyncClient) -> ResponseCache:
+    answers = next(
+        r.endpoint.answers  # type: ignore[attr-defined]
+        for r in client._transport.app.routes  # type: ignore[attr-defined]
+        if getattr(r, "path", "") == "/graphql" and hasattr(r, "endpoint")
+    )
+    assert isinstance(answers, ResponseCache)
+    return answers
+
+
+async def test_kept_answers_serve_repeated_queries_until_a_write_anywhere(
+    hubs: Build, reporter: dict[str, str]
+) -> None:
+    reader, writer = hubs(response_cache_bytes=1 << 20), hubs()
+    body = {"query": REPORTS, "variables": {"agency": PROVINCE}}
+    first = await reader.post("/graphql", json=body)
+    with statements(reader) as ran:
+        again = await reader.post("/graphql", json=body)
+        over_get = await get(reader, REPORTS, variables=json.dumps({"agency": PROVINCE}))
+    stored = await writer.post(
+        "/graphql", json={"query": SUBMIT, "variables": {"input": report_input()}}, headers=reporter
+    )
+    after = await reader.post("/graphql", json=body)
+
+    assert first.json() == again.json() == {"data": {"reports": []}}
+    assert over_get.json() == first.json() and "etag" in over_get.headers
+    assert _kept(reader).hits == 2  # the same request over GET has the same key
+    # What a kept answer costs: the data version's read, nothing else.
+    assert sum("data_version" in s for s in ran) == 2
+    assert [s for s in ran if "data_version" not in s and s.strip() != "BEGIN"] == []
+    assert stored.json()["data"]["submitReport"]["errors"] == []
+    assert after.json() == {"data": {"reports": [{"agencyCode": PROVINCE, "status": "SUBMITTED"}]}}
+
+
+async def test_kept_answers_are_per_asker_and_never_errors(
+    hubs: Build, reporter: dict[str, str]
+) -> None:
+    client = hubs(response_cache_bytes=1 << 20)
+    wrong = {"query": '{ regime(code: "NO-SUCH") { code } }'}
+
+    anonymous = [await client.post("/graphql", json={"query": REPORTS}) for _ in range(2)]
+    token = [await client.post("/graphql", json={"query": REPORTS}, headers=reporter)]
+    errors = [await client.post("/graphql", json=wrong) for _ in range(2)]
+
+    kept = _kept(client)
+    assert (kept.hits, len(kept)) == (1, 2)  # anonymous once again; the token's its own
+    assert all(r.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND" for r in errors)
+    assert anonymous[0].json() == anonymous[1].json() and token[0].status_code == 200
+
+
+def test_kept_answers_are_bounded_by_their_bytes() -> None:
+    kept = ResponseCache(max_bytes=10)
+    kept.seen("1.0")
+    kept.put("a", "1.0", b"12345")
+    kept.put("b", "1.0", b"12345")
+    kept.put("c", "1.0", b"123")  # over the bound: the least recently used goes
+    kept.put("huge", "1.0", b"x" * 11)  # alone over the bound: not kept
+    kept.put("late", "0.9", b"1")  # computed on older data than the last stamp seen
+
+    assert (kept.get("a"), kept.get("b"), kept.get("c")) == (None, b"12345", b"123")
+    assert (kept.get("huge"), kept.get("late"), kept.size) == (None, None, 8)
+    kept.seen("2.0")  # a write: what was kept is of the past
+    assert (len(kept), kept.size) == (0, 0)

@@ -2,6 +2,7 @@
 
     python -m bench [--observations 1e6[,1e7]] [--duration 10] [--workers 1] [--skip-peer]
                     [--skip-sqlite] [--only reads,ingest,submit] [--json FILE] [--reuse]
+                    [--cache]
 
 For each size (ascending; a larger one appends to the smaller): the data set is loaded
 (`bench.loading`), then Q1-Q3 are measured over HTTP on PostgreSQL (`bench.reads`), then, in
@@ -39,6 +40,7 @@ from catalog import model
 DATA_VERSION = "v1"  # bump when bench.dataset changes what it generates
 DATABASE = f"hub_bench_{DATA_VERSION}"
 SECTIONS = ("reads", "ingest", "submit")
+CACHE_BYTES = 256 * 1024 * 1024  # of the hub that keeps answers (--cache)
 
 
 def _sizes(text: str) -> list[int]:
@@ -67,6 +69,12 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
         "--only", default=",".join(SECTIONS), help="sections to run, of: " + ", ".join(SECTIONS)
     )
     parser.add_argument("--skip-peer", action="store_true", help="leave PostGraphile out")
+    parser.add_argument(
+        "--cache",
+        action="store_true",
+        help="also measure a hub that keeps answers (HUB_RESPONSE_CACHE_BYTES), reported "
+        "apart: the targets are about the hub without it",
+    )
     parser.add_argument("--skip-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument(
         "--ingest-reports",
@@ -221,6 +229,18 @@ def _reads(options: argparse.Namespace, url: str, stage: dict[str, Any]) -> None
         targets = [reads.hub_target(hub), reads.floor_target(floor)]
         if not options.skip_peer:
             targets.append(reads.peer_target(stack.enter_context(peer.peer_server(url))))
+        if options.cache:
+            cached_port = free_port()
+            cached = stack.enter_context(
+                serving(
+                    "hub-cached",
+                    uvicorn_command("hub.app:create_app", cached_port, options.workers),
+                    port=cached_port,
+                    env=hub_env(url, {"HUB_RESPONSE_CACHE_BYTES": str(CACHE_BYTES)}),
+                    ready_path="/",
+                )
+            )
+            targets.append(reads.hub_target(cached, name=reads.CACHED))
         _say("reads: " + ", ".join(t.name for t in targets))
         results, checks = reads.measure(
             targets, concurrencies=options.concurrencies, duration_s=options.duration

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.queries import NAMES
+from bench.reads import CACHED
 
 # Issue 8's targets, as ratios measured in one run.
 INGEST_TARGET = 0.25  # hub observations/s over raw COPY's
@@ -120,10 +121,33 @@ def print_reads(stage: dict[str, Any]) -> None:
                 f"{NAMES[query]:<38}{concurrency:>3}{cells[0]:>22}{cells[1]:>22}{cells[2]:>22}"
                 f"{_fmt(ratio):>15}  {target}"
             )
+    print_cached(stage)
     for query, checks in (stage.get("answers") or {}).items():
         for target, verdict in checks.items():
             if not verdict.startswith("same"):
                 print(f"  {NAMES[query]}, {target}: {verdict}")
+
+
+def print_cached(stage: dict[str, Any]) -> None:
+    """The hub keeping answers (--cache): repeated identical requests, apart from the
+    targets, which are about the hub computing each answer."""
+    reads = stage.get("reads") or []
+    if not any(r["target"] == CACHED for r in reads):
+        return
+    print(
+        f"\nThe hub keeping answers (HUB_RESPONSE_CACHE_BYTES), the same request repeated: "
+        f"not the targets' figures\n{'query':<38}{'c':>3}{'req/s':>9}{'p50 / p99 ms':>22}"
+        f"{'x uncached':>12}"
+    )
+    for query in NAMES:
+        for concurrency in stage.get("concurrencies", (1, 16)):
+            row = _by(reads, CACHED, query, concurrency)
+            plain = _by(reads, "hub", query, concurrency)
+            latency = f"{_fmt(row.get('p50_ms'))} / {_fmt(row.get('p99_ms'))}"
+            print(
+                f"{NAMES[query]:<38}{concurrency:>3}{_fmt(row.get('rps'), 0):>9}{latency:>22}"
+                f"{_fmt(_ratio(row.get('rps'), plain.get('rps'))):>12}"
+            )
 
 
 def print_growth(stages: list[dict[str, Any]]) -> None:

@@ -92,5 +92,6 @@ def hub_env(database_url: str, extra: Mapping[str, str] | None = None) -> dict[s
         "HUB_MAX_PAGE_SIZE": "1000",
         "HUB_REQUESTS_PER_MINUTE": str(10**9),
         "HUB_MAX_BODY_BYTES": str(256 * 1024 * 1024),
+        "HUB_RESPONSE_CACHE_BYTES": "0",  # uncached: what the targets are about
         **(extra or {}),
     }

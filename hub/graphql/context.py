@@ -18,6 +18,7 @@ from hub.access.principals import Principal, anonymous
 from hub.db import change_tracking_session, utcnow
 from hub.events.changes import has_pending_changes
 from hub.events.feed import ChangeFeed
+from hub.metadata import read_cache
 from hub.settings import Settings
 
 K = TypeVar("K", bound=Hashable)
@@ -102,16 +103,20 @@ _AUTOCOMMIT: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakK
 
 
 def _reading_session(factory: async_sessionmaker[AsyncSession]) -> AsyncSession:
-    """A query's session: on PostgreSQL in autocommit, giving its connection back after each
-    statement. (SQLite keeps its one transaction per request: its connections are local
-    files, and releasing would cost a BEGIN and a COMMIT per statement.)"""
+    """A query's session: its catalog lookups shared with other queries (`read_cache`); on
+    PostgreSQL in autocommit, giving its connection back after each statement. (SQLite
+    keeps its one transaction per request: its connections are local files, and releasing
+    would cost a BEGIN and a COMMIT per statement.)"""
     engine = factory.kw.get("bind")
     if not isinstance(engine, AsyncEngine) or engine.dialect.name != "postgresql":
-        return factory()
+        plain = factory()
+        read_cache.mark_read_only(plain)
+        return plain
     reading = _AUTOCOMMIT.get(engine)
     if reading is None:
         reading = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
     session = factory(bind=reading)
+    read_cache.mark_read_only(session)
     if isinstance(session, RequestSession):
         session.release_after_read = True
     return session

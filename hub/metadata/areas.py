@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog import model
 from hub.metadata import models as m
+from hub.metadata import read_cache
 from hub.metadata.service import AgencyCriteria, AreaCriteria, Row, _count, _rows, _valid_on
 from hub.metadata.snapshot import text
 
@@ -76,6 +77,14 @@ async def list_areas(
 
 
 async def areas_by_codes(codes: Sequence[str], *, session: AsyncSession) -> list[model.Area | None]:
+    """Each area by code, None where there is none (shared by read-only requests:
+    `read_cache`)."""
+    return await read_cache.by_code(
+        session, "area", codes, lambda wanted: _areas_by_codes(wanted, session)
+    )
+
+
+async def _areas_by_codes(codes: Sequence[str], session: AsyncSession) -> list[model.Area | None]:
     rows = await _rows(session, _area_select().where(m.Area.code.in_(set(codes))))
     found = {a.code: a for a in await _area_models(session, rows)}
     return [found.get(code) for code in codes]

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog import model
 from hub.metadata import models as m
+from hub.metadata import read_cache
 from hub.metadata.service import Row, _count, _rows
 from hub.metadata.snapshot import optional_text, text
 
@@ -69,6 +70,16 @@ async def list_codelists(
 
 async def codelists_by_codes(
     codes: Sequence[str], *, session: AsyncSession
+) -> list[model.Codelist | None]:
+    """Each codelist by code, None where there is none (shared by read-only requests:
+    `read_cache`)."""
+    return await read_cache.by_code(
+        session, "codelist", codes, lambda wanted: _codelists_by_codes(wanted, session)
+    )
+
+
+async def _codelists_by_codes(
+    codes: Sequence[str], session: AsyncSession
 ) -> list[model.Codelist | None]:
     rows = await _rows(session, _select().where(m.Codelist.code.in_(set(codes))))
     found = {c.code: c for c in await _codelist_models(session, rows)}

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalog import model
 from catalog.text import fold
 from hub.metadata import models as m
+from hub.metadata import read_cache
 from hub.metadata.records import IndicatorRecord
 from hub.metadata.snapshot import optional_text, text
 from hub.reporting import models as r
@@ -203,7 +204,16 @@ async def list_indicators(
 async def indicators_by_codes(
     codes: Sequence[str], *, session: AsyncSession
 ) -> list[IndicatorRecord | None]:
-    """The current definition of each code, None where there is none, in the order asked."""
+    """The current definition of each code, None where there is none, in the order asked
+    (shared by read-only requests: `read_cache`)."""
+    return await read_cache.by_code(
+        session, "indicator", codes, lambda wanted: _indicators_by_codes(wanted, session)
+    )
+
+
+async def _indicators_by_codes(
+    codes: Sequence[str], session: AsyncSession
+) -> list[IndicatorRecord | None]:
     rows = await _rows(
         session, _indicator_select().where(_PUBLISHED, m.Indicator.code.in_(set(codes)))
     )

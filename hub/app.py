@@ -52,7 +52,6 @@ from hub.reporting.validation import vietnam_date
 from hub.sdmx.routes import sdmx_routes
 from hub.settings import Settings
 
-
 FULL_COLLECTION_EVERY = 100  # second-generation collections between full ones (default 10)
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,6 +37,7 @@ from hub.metadata.codelists import codelists_by_codes
 from hub.metadata.records import IndicatorRecord
 from hub.metadata.service import indicators_by_codes
 from hub.observations import aggregate_statements as sql
+from hub.observations import statements as st
 from hub.observations.aggregate_records import (
     MAX_GROUPS,
     SPAN,
@@ -154,7 +156,11 @@ async def aggregate_stored(
         links = await reorganisation(request.areas, session=session)
         if not links.targets:
             return ()
-    found, target = sql.statement(indicator, request, totals, links)
+    found, target = (
+        _statement(indicator, request, tuple(totals))
+        if links is None
+        else sql.statement(indicator, request, totals, links)
+    )
     rows = (await session.execute(found.limit(MAX_GROUPS + 1))).all()
     if len(rows) > MAX_GROUPS:
         raise LimitExceededError(
@@ -166,6 +172,14 @@ async def aggregate_stored(
             _with_sources(g, links, own=row.own == 0) for g, row in zip(groups, rows, strict=True)
         ]
     return tuple(groups)
+
+
+@lru_cache(maxsize=st.STATEMENTS_KEPT)
+def _statement(
+    indicator: model.Indicator, request: AggregateRequest, totals: tuple[tuple[str, str], ...]
+) -> tuple[sa.Select[Any], Frequency | None]:
+    """`sql.statement`, built once per distinct aggregate (`st.STATEMENTS_KEPT`)."""
+    return sql.statement(indicator, request, totals)
 
 
 def _with_sources(group: AggregateGroup, links: Reorganisation, own: bool) -> AggregateGroup:

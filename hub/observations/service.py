@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -57,20 +58,7 @@ async def list_observations(
     (a scalar subquery); a second one counts only when a page past the end comes back empty.
     """
     _check_limit(limit)
-    chosen = st.chosen(criteria)
-    count = sa.select(sa.func.count()).select_from(chosen.subquery())
-    page = chosen.order_by(*_ORDER).limit(limit)
-    if after is not None:
-        page = page.where(_after(_ORDER, _ORDER_KINDS, after))
-    rows_of_page = page.subquery("page")
-    total_column: sa.ColumnElement[int] = sa.literal(0)
-    if with_total:
-        total_column = count.scalar_subquery()
-    statement = (
-        st.labelled(rows_of_page)
-        .add_columns(total_column.label("total"))
-        .order_by(*(rows_of_page.c[column.key] for column in _ORDER))
-    )
+    statement, count = _page_statements(criteria, after, limit, with_total)
     result = await session.execute(statement)
     read, rows = _RowReader(result.keys()), result.all()
     total: int = rows[0].total if rows else 0
@@ -106,19 +94,7 @@ async def list_series(
         dimensions=tuple(dimensions),
         as_of=as_of,
     )
-    chosen = st.chosen(criteria).subquery("chosen")
-    statement = (
-        st.labelled(chosen)
-        .order_by(
-            m.Area.code,
-            chosen.c.dimension_key,
-            chosen.c.frequency,
-            chosen.c.period_start,
-            chosen.c.period,
-        )
-        .limit(max_points + 1)
-    )
-    result = await session.execute(statement)
+    result = await session.execute(_series_statement(criteria, max_points))
     read = _RowReader(result.keys())
     rows = [read(row, "") for row in result.all()]
     if len(rows) > max_points:
@@ -129,6 +105,44 @@ async def list_series(
     for row in rows:  # rows arrive grouped, so dict order is the statement's order
         groups.setdefault((row.area, row.dimension_key, row.frequency), []).append(row)
     return [_series(group) for group in groups.values()]
+
+
+@lru_cache(maxsize=st.STATEMENTS_KEPT)
+def _page_statements(
+    criteria: ObservationCriteria, after: str | None, limit: int, with_total: bool
+) -> tuple[sa.Select[Any], sa.Select[int]]:
+    """A page's statement (rows, labels and total) and the count alone."""
+    chosen = st.chosen(criteria)
+    count = sa.select(sa.func.count()).select_from(chosen.subquery())
+    page = chosen.order_by(*_ORDER).limit(limit)
+    if after is not None:
+        page = page.where(_after(_ORDER, _ORDER_KINDS, after))
+    rows_of_page = page.subquery("page")
+    total_column: sa.ColumnElement[int] = sa.literal(0)
+    if with_total:
+        total_column = count.scalar_subquery()
+    statement = (
+        st.labelled(rows_of_page)
+        .add_columns(total_column.label("total"))
+        .order_by(*(rows_of_page.c[column.key] for column in _ORDER))
+    )
+    return statement, count
+
+
+@lru_cache(maxsize=st.STATEMENTS_KEPT)
+def _series_statement(criteria: ObservationCriteria, max_points: int) -> sa.Select[Any]:
+    chosen = st.chosen(criteria).subquery("chosen")
+    return (
+        st.labelled(chosen)
+        .order_by(
+            m.Area.code,
+            chosen.c.dimension_key,
+            chosen.c.frequency,
+            chosen.c.period_start,
+            chosen.c.period,
+        )
+        .limit(max_points + 1)
+    )
 
 
 # Made once (a fresh alias costs its columns' adaptation per statement built: statements.py).

@@ -63,6 +63,12 @@ def _in_ids_postgresql(element: InIds, compiler: SQLCompiler, **kw: Any) -> str:
     return f"{column} = ANY(ARRAY({compiler.process(element.ids, asfrom=False, **kw)}))"
 
 
+# Statements built once per distinct read and kept (`functools.lru_cache`; statements are
+# immutable and these depend on their arguments alone): building one costs a few
+# milliseconds of Python, most of a small read's time, and portals repeat their reads.
+STATEMENTS_KEPT = 512
+
+
 def check_aware(moment: datetime, field: str) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidInputError(f"{moment.isoformat()} has no time zone", field=field)

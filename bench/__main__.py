@@ -37,7 +37,7 @@ from bench.servers import ROOT, free_port, hub_env, serving, uvicorn_command
 from bench.submit_report import issue_tokens, measure_submit
 from catalog import model
 
-DATA_VERSION = "v1"  # bump when bench.dataset changes what it generates
+DATA_VERSION = "v2"  # bump when bench.dataset changes what it generates
 DATABASE = f"hub_bench_{DATA_VERSION}"
 SECTIONS = ("reads", "ingest", "submit")
 CACHE_BYTES = 256 * 1024 * 1024  # of the hub that keeps answers (--cache)

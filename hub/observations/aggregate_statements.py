@@ -120,7 +120,9 @@ def statement(
         rows: sa.Select[Any] = sa.select().select_from(picked)
         columns = aggregate_columns(picked, rule)
     else:
-        picked = st.chosen(criteria(indicator, request)).where(*filters).subquery("chosen")
+        picked = (
+            st.chosen(criteria(indicator, request), joined=True).where(*filters).subquery("chosen")
+        )
         value = _VALUE
         rows = sa.select().select_from(picked).join(value, value.id == picked.c.revision_id)
         columns = {"value": value.value, "n": sa.literal(1), "derived": sa.literal(0)}
@@ -131,7 +133,7 @@ def statement(
                 indicators=(indicator.weight_indicator,),
                 dimensions=(),
             )
-            weights = st.chosen(weight_criteria).subquery("weights")
+            weights = st.chosen(weight_criteria, joined=True).subquery("weights")
             weight_value = _WEIGHT_VALUE
             rows = rows.join(
                 weights,

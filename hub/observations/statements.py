@@ -114,12 +114,15 @@ def pick(criteria: ObservationCriteria, column: str) -> Any:
     return pick.limit(1).correlate(Observation).scalar_subquery()
 
 
-def chosen(criteria: ObservationCriteria) -> sa.Select[*tuple[Any, ...]]:
+def chosen(criteria: ObservationCriteria, *, joined: bool = False) -> sa.Select[*tuple[Any, ...]]:
     """The inner query of a read: each matching observation with the id of its chosen revision.
 
     Every filter is here, on `observation` alone, so that a page's ORDER BY and LIMIT apply
     here and only the page's rows are joined to their revision and labels (by primary key).
     A plain join on "revision id = correlated subquery" made PostgreSQL hash all revisions.
+    `joined`: the caller joins each row to its revision (an inner join, which drops the
+    observations without a chosen revision), so the condition that drops them here, a
+    second probe of the revisions per row, is left out (an aggregate's SQL: ~13% less).
     """
     if criteria.as_of is not None:
         check_aware(criteria.as_of, "asOf")
@@ -129,8 +132,9 @@ def chosen(criteria: ObservationCriteria) -> sa.Select[*tuple[Any, ...]]:
     # of the published) made PostgreSQL misjudge how many rows match and sort them all
     # instead of reading the page in index order (Q2: 70 ms -> 13 ms at 1 M).
     published = not criteria.include_unaccepted
+    present = () if joined else (revision_id.is_not(None),)
     statement = sa.select(*IDENTITY, revision_id.label("revision_id")).where(
-        revision_id.is_not(None), *filters(criteria, published=published)
+        *present, *filters(criteria, published=published)
     )
     if criteria.status_flags:
         flag = pick(criteria, "status_flag")

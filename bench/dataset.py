@@ -17,7 +17,6 @@ the last month's reports await review (not public). Figures follow `hub.demo_fig
 
 from __future__ import annotations
 
-import itertools
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -27,8 +26,9 @@ from typing import NamedTuple
 
 from bench.scale_catalog import COMMUNES_PER_PROVINCE, FIRST_YEAR, commune_code
 from catalog import model
-from catalog.periods import Period, WorkingCalendar, deadline, parse_period, periods_per_year
-from hub.demo_figures import BASE_YEAR, PROVINCES, RATIOS, SEASON, SHARES, SPECS, Spec
+from catalog.periods import Period, WorkingCalendar, deadline, parse_period
+from hub.demo_figures import PROVINCES, Figure, figures
+from hub.demo_figures import exact as rounded
 from hub.reporting.validation import VIETNAM
 
 SEED = "reporting-hub-bench-1"
@@ -159,16 +159,6 @@ def _plan(
     return ReportPlan(number, regime, agency, area, period, "accepted", due, sent, accepted)
 
 
-@dataclass(frozen=True)
-class _Cell:
-    """A form row's value for the report's own area, before rounding."""
-
-    indicator: model.Indicator
-    dimensions: tuple[tuple[str, str], ...]
-    amount: float
-    spec: Spec
-
-
 def _province_shape(agency: str) -> tuple[float, float, float]:
     if agency in PROVINCES:
         return PROVINCES[agency]
@@ -177,55 +167,15 @@ def _province_shape(agency: str) -> tuple[float, float, float]:
     return share, share * rng.uniform(0.8, 1.2), rng.uniform(100, 1500)
 
 
-def _cells(catalog: model.Catalog, plan: ReportPlan) -> list[_Cell]:
+def _cells(catalog: model.Catalog, plan: ReportPlan) -> list[Figure]:
+    """A form row's values for the report's own area, before rounding (as the demo's)."""
     rng = random.Random(f"{SEED}/values/{plan.regime.code}/{plan.agency}/{plan.period.code}")
-    period = plan.period
     national = catalog.agencies[plan.agency].jurisdiction is None
-    economy, population, density = (1.0, 1.0, 308.0) if national else _province_shape(plan.agency)
-    per_year = periods_per_year(period.frequency)
-    years = (period.start - BASE_YEAR).days / 365.25
-    cells: list[_Cell] = []
-    for table in plan.tables:
-        for item in table.items:
-            spec, indicator = SPECS.get(item.indicator), catalog.indicators.get(item.indicator)
-            if spec is None or indicator is None:
-                continue
-            total = spec.base * (1 + spec.growth) ** years * (1 + rng.gauss(0, spec.noise))
-            if indicator.code == "HUB-POPULATION_DENSITY":
-                total *= density
-            elif spec.shape == "flow":
-                total *= SEASON.get(per_year, (1.0,) * per_year)[period.index - 1] / per_year
-            elif spec.shape == "ytd":
-                total *= period.end.month / 12
-            total *= {"economy": economy, "population": population}.get(spec.scale, 1.0)
-            if not spec.additive and not national and indicator.unit != "INDEX":
-                total *= random.Random(f"{SEED}/{plan.agency}/{indicator.code}").uniform(0.85, 1.15)
-            choices = [_codes(catalog, codelist) for codelist in item.dimensions]
-            for combination in itertools.product(*choices):
-                amount = total
-                for codelist, code, share, ratio in combination:
-                    if codelist == "INDEX_BASE" and code == "PREV":
-                        amount = 100 + (amount - 100) / per_year + rng.gauss(0, 0.2)
-                    else:
-                        amount *= share if spec.additive else ratio
-                dimensions = tuple((codelist, code) for codelist, code, _, _ in combination)
-                cells.append(_Cell(indicator, dimensions, amount, spec))
-    return cells
-
-
-def _codes(catalog: model.Catalog, codelist: str) -> list[tuple[str, str, float, float]]:
-    shares = SHARES.get(codelist) or {c.code: 1.0 for c in catalog.codelists[codelist].codes[:2]}
-    ratios = RATIOS.get(codelist, {})
-    return [(codelist, code, share, ratios.get(code, 1.0)) for code, share in shares.items()]
-
-
-def _decimal(amount: float, decimals: int, indicator: model.Indicator) -> Decimal:
-    low, high = indicator.min_value, indicator.max_value
-    if low is not None and amount < low:
-        amount = float(low)
-    if high is not None and amount > high:
-        amount = float(high)
-    return Decimal(f"{amount:.{decimals}f}")
+    shape = (1.0, 1.0, 308.0) if national else _province_shape(plan.agency)
+    own_level = None if national else f"{SEED}/{plan.agency}"
+    return list(
+        figures(catalog, plan.tables, plan.period, rng, shape=shape, own_level_seed=own_level)
+    )
 
 
 def province_values(catalog: model.Catalog, plan: ReportPlan) -> list[Value]:
@@ -233,10 +183,10 @@ def province_values(catalog: model.Catalog, plan: ReportPlan) -> list[Value]:
     estimates in its first version."""
     values = []
     for position, cell in enumerate(_cells(catalog, plan)):
-        exact = _decimal(cell.amount, cell.spec.decimals, cell.indicator)
+        exact = rounded(cell.amount, cell.spec.decimals, cell.indicator)
         estimate = None
         if plan.fate == "revised" and position < 3:
-            estimate = _decimal(cell.amount * 1.02, cell.spec.decimals, cell.indicator)
+            estimate = rounded(cell.amount * 1.02, cell.spec.decimals, cell.indicator)
             if estimate == exact:
                 estimate = exact + Decimal(1).scaleb(-cell.spec.decimals)
         values.append(
@@ -269,7 +219,7 @@ def commune_values(
                 amount = 100 + (cell.amount - 100) * ratio
             else:
                 amount = cell.amount * ratio
-            exact = _decimal(amount, cell.spec.decimals, cell.indicator)
+            exact = rounded(amount, cell.spec.decimals, cell.indicator)
             yield Value(cell.indicator.code, code, cell.dimensions, exact, cell.indicator.unit)
 
 

@@ -170,17 +170,30 @@ class DemoValue:
     comment: str | None = None
 
 
-def demo_values(
+@dataclass(frozen=True)
+class Figure:
+    """A form row's figure for the reporter's own area, before rounding (`exact`)."""
+
+    indicator: model.Indicator
+    spec: Spec
+    dimensions: tuple[tuple[str, str], ...]
+    amount: float
+
+
+def figures(
     catalog: model.Catalog,
     tables: Iterable[model.DataTable],
-    agency: str,
     period: Period,
     rng: random.Random,
-) -> Iterator[DemoValue]:
-    """The values of `tables` that `agency` reports for `period`, in its jurisdiction (or for
-    the nation); indicators without a demo figure are left out."""
-    area = catalog.agencies[agency].jurisdiction or "VN"
-    economy, population, density = PROVINCES.get(agency, (1.0, 1.0, NATIONAL_DENSITY))
+    *,
+    shape: tuple[float, float, float],
+    own_level_seed: str | None,
+) -> Iterator[Figure]:
+    """The figures of `tables` for `period` of a reporter whose area has `shape` (share of
+    the economy, of the population, persons per km²); `own_level_seed` (a province's; None
+    for the nation) fixes the province's own level of each rate across periods. The demo
+    and the bench's data set (`bench.dataset`) both draw their values here."""
+    economy, population, density = shape
     per_year = periods_per_year(period.frequency)
     years = (period.start - BASE_YEAR).days / 365.25
     for table in tables:
@@ -196,20 +209,36 @@ def demo_values(
             elif spec.shape == "ytd":
                 total *= period.end.month / 12
             total *= {"economy": economy, "population": population}.get(spec.scale, 1.0)
-            if not spec.additive and agency in PROVINCES and indicator.unit != "INDEX":
+            if not spec.additive and own_level_seed is not None and indicator.unit != "INDEX":
                 # A province's own level of a rate stays the same from one period to the next.
-                total *= random.Random(f"{SEED}/{agency}/{indicator.code}").uniform(0.85, 1.15)
+                total *= random.Random(f"{own_level_seed}/{indicator.code}").uniform(0.85, 1.15)
             choices = [_codes(catalog, codelist) for codelist in item.dimensions]
             for combination in itertools.product(*choices):
-                value = total
+                amount = total
                 for codelist, code, share, ratio in combination:
                     if codelist == "INDEX_BASE" and code == "PREV":
-                        value = 100 + (value - 100) / per_year + rng.gauss(0, 0.2)
+                        amount = 100 + (amount - 100) / per_year + rng.gauss(0, 0.2)
                     else:
-                        value *= share if spec.additive else ratio
+                        amount *= share if spec.additive else ratio
                 dims = tuple((codelist, code) for codelist, code, _, _ in combination)
-                exact = _decimal(value, spec.decimals, indicator)
-                yield DemoValue(indicator.code, area, dims, exact, indicator.unit)
+                yield Figure(indicator, spec, dims, amount)
+
+
+def demo_values(
+    catalog: model.Catalog,
+    tables: Iterable[model.DataTable],
+    agency: str,
+    period: Period,
+    rng: random.Random,
+) -> Iterator[DemoValue]:
+    """The values of `tables` that `agency` reports for `period`, in its jurisdiction (or for
+    the nation); indicators without a demo figure are left out."""
+    area = catalog.agencies[agency].jurisdiction or "VN"
+    shape = PROVINCES.get(agency, (1.0, 1.0, NATIONAL_DENSITY))
+    own_level = f"{SEED}/{agency}" if agency in PROVINCES else None
+    for f in figures(catalog, tables, period, rng, shape=shape, own_level_seed=own_level):
+        value = exact(f.amount, f.spec.decimals, f.indicator)
+        yield DemoValue(f.indicator.code, area, f.dimensions, value, f.indicator.unit)
 
 
 def _codes(catalog: model.Catalog, codelist: str) -> list[tuple[str, str, float, float]]:
@@ -219,7 +248,8 @@ def _codes(catalog: model.Catalog, codelist: str) -> list[tuple[str, str, float,
     return [(codelist, code, share, ratios.get(code, 1.0)) for code, share in shares.items()]
 
 
-def _decimal(value: float, decimals: int, indicator: model.Indicator) -> Decimal:
+def exact(value: float, decimals: int, indicator: model.Indicator) -> Decimal:
+    """`value` within the indicator's bounds, as a decimal of `decimals` places."""
     low, high = indicator.min_value, indicator.max_value
     if low is not None:
         value = max(value, float(low))

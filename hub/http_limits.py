@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from hub.asgi_errors import send_error
 
 
 class BodyTooLarge(Exception):
@@ -55,24 +56,5 @@ class BodySizeLimit:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = orjson.dumps(
-            {
-                "errors": [
-                    {
-                        "message": f"request body exceeds the limit of {self.max_bytes} bytes",
-                        "extensions": {"code": "LIMIT_EXCEEDED", "field": "body"},
-                    }
-                ]
-            }
-        )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        message = f"request body exceeds the limit of {self.max_bytes} bytes"
+        await send_error(send, 413, message, "LIMIT_EXCEEDED", "body")

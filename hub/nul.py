@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from hub.asgi_errors import send_error
 
 NUL = "\x00"
 REASON = "contains U+0000 (NUL), which no text may contain"
@@ -47,26 +48,6 @@ class RefuseNulInUrls:
         if scope["type"] == "http" and (
             NUL in scope.get("path", "") or b"%00" in scope.get("query_string", b"")
         ):
-            body = orjson.dumps(
-                {
-                    "errors": [
-                        {
-                            "message": f"the URL {REASON}",
-                            "extensions": {"code": "INVALID_INPUT", "field": "url"},
-                        }
-                    ]
-                }
-            )
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 400,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            await send_error(send, 400, f"the URL {REASON}", "INVALID_INPUT", "url")
             return
         await self.app(scope, receive, send)

@@ -27,7 +27,6 @@ _UP_AREA = aliased(m.Area, name="up_area")
 _ANCESTOR = aliased(m.Area, name="ancestor_area")
 _GROUP_AREA = aliased(m.Area, name="group_area")
 _CODE_DIMENSION = aliased(ObservationDimension, name="code_dimension")
-_LISTED_DIMENSION = aliased(ObservationDimension, name="listed_dimension")
 _VALUE = aliased(ObservationRevision, name="value_revision")
 _WEIGHT_VALUE = aliased(ObservationRevision, name="weight_revision")
 
@@ -74,17 +73,6 @@ def _code_of(codelist: str, observation_id: Any) -> sa.ScalarSelect[str]:
     )
 
 
-def total_filter(codelist: str, code: str) -> sa.ColumnElement[bool]:
-    dimension = _LISTED_DIMENSION
-    listed = (
-        sa.select(dimension.observation_id)
-        .join(m.Codelist, m.Codelist.id == dimension.codelist_id)
-        .where(dimension.observation_id == Observation.id, m.Codelist.code == codelist)
-        .exists()
-    )
-    return sa.or_(~listed, st.has_code(codelist, code))
-
-
 def criteria(indicator: model.Indicator, request: AggregateRequest) -> ObservationCriteria:
     return ObservationCriteria(
         indicators=(indicator.code,),
@@ -101,10 +89,14 @@ def statement(
     request: AggregateRequest,
     totals: Sequence[tuple[str, str]],
     links: Reorganisation | None = None,
+    *,
+    with_value: bool = False,
 ) -> tuple[sa.Select[Any], Frequency | None]:
+    """The aggregate's statement and the frequency its periods are in; `with_value`
+    (PostgreSQL): each value read in the probe that chooses its revision (`st.chosen`)."""
     rule, target = indicator.aggregation, request.frequency
     weighted = rule is AggregationRule.WEIGHTED
-    filters = [total_filter(c, code) for c, code in totals]
+    filters = [st.at_total(c, code) for c, code in totals]
     if target is not None:
         filters.append(Observation.frequency.in_(sources(indicator, target)))
     columns: dict[str, Any]
@@ -120,12 +112,16 @@ def statement(
         rows: sa.Select[Any] = sa.select().select_from(picked)
         columns = aggregate_columns(picked, rule)
     else:
-        picked = (
-            st.chosen(criteria(indicator, request), joined=True).where(*filters).subquery("chosen")
-        )
-        value = _VALUE
-        rows = sa.select().select_from(picked).join(value, value.id == picked.c.revision_id)
-        columns = {"value": value.value, "n": sa.literal(1), "derived": sa.literal(0)}
+        chosen = st.chosen(criteria(indicator, request), joined=True, with_value=with_value)
+        picked = chosen.where(*filters).subquery("chosen")
+        if with_value:
+            rows = sa.select().select_from(picked)
+            value_column: Any = picked.c.value
+        else:
+            value = _VALUE
+            rows = sa.select().select_from(picked).join(value, value.id == picked.c.revision_id)
+            value_column = value.value
+        columns = {"value": value_column, "n": sa.literal(1), "derived": sa.literal(0)}
         if weighted:
             assert indicator.weight_indicator is not None  # the model ensures it
             weight_criteria = replace(
@@ -144,7 +140,7 @@ def statement(
                 ),
             ).join(weight_value, weight_value.id == weights.c.revision_id)
             columns["weight"] = weight_value.value
-            columns["vw"] = exact_product(value.value, weight_value.value)
+            columns["vw"] = exact_product(value_column, weight_value.value)
     columns |= {
         "source_area": picked.c.area_id,
         "dimension_key": picked.c.dimension_key,

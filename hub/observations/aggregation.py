@@ -47,7 +47,6 @@ from hub.observations.aggregate_records import (
     AggregateRequest,
     GroupKey,
 )
-from hub.observations.aggregate_statements import total_filter
 from hub.observations.reorganisation import Reorganisation, check_request, reorganisation
 
 __all__ = [
@@ -60,7 +59,6 @@ __all__ = [
     "aggregate_stored",
     "check_rules",
     "indicator_definition",
-    "total_filter",
 ]
 
 
@@ -157,7 +155,7 @@ async def aggregate_stored(
         if not links.targets:
             return ()
     found, target = (
-        _statement(indicator, request, tuple(totals))
+        _statement(indicator, request, tuple(totals), st.reads_lateral(session))
         if links is None
         else sql.statement(indicator, request, totals, links)
     )
@@ -176,10 +174,13 @@ async def aggregate_stored(
 
 @lru_cache(maxsize=st.STATEMENTS_KEPT)
 def _statement(
-    indicator: model.Indicator, request: AggregateRequest, totals: tuple[tuple[str, str], ...]
+    indicator: model.Indicator,
+    request: AggregateRequest,
+    totals: tuple[tuple[str, str], ...],
+    with_value: bool,
 ) -> tuple[sa.Select[Any], Frequency | None]:
     """`sql.statement`, built once per distinct aggregate (`st.STATEMENTS_KEPT`)."""
-    return sql.statement(indicator, request, totals)
+    return sql.statement(indicator, request, totals, with_value=with_value)
 
 
 def _with_sources(group: AggregateGroup, links: Reorganisation, own: bool) -> AggregateGroup:

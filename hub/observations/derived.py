@@ -37,7 +37,6 @@ from hub.errors import InvalidInputError, LimitExceededError
 from hub.metadata import models as m
 from hub.metadata.codelists import codelists_by_codes
 from hub.metadata.service import indicators_by_codes
-from hub.observations import aggregation as agg
 from hub.observations import statements as st
 from hub.observations.aggregation import GroupKey
 from hub.observations.evaluation import (
@@ -386,7 +385,7 @@ async def _fetch(
         ),
         as_of=selection.as_of,
     )
-    filters = [agg.total_filter(c, code) for c, code in source.totals]
+    filters = [st.at_total(c, code) for c, code in source.totals]
     filters.append(Observation.frequency.in_(derived.frequencies))
     return await read_values(
         source.indicator,

@@ -106,8 +106,20 @@ class ObservationRevision(Base):
     __table_args__ = (
         sa.UniqueConstraint("observation_id", "revision"),
         sa.CheckConstraint("revision >= 1", name="revision_positive"),
-        # "As of T": per observation, the accepted revision with the greatest accepted_at <= T.
-        sa.Index("ix_observation_revision_as_of", "observation_id", "accepted_at"),
+        # Per observation, its accepted revisions in the order a read picks from (the latest
+        # accepted last, then the highest revision), "as of T" included: a read takes the
+        # first entry walking back, with no sort. PostgreSQL keeps the revision's id and
+        # value in the index too, so an aggregate or a page reads the current value without
+        # visiting the table (Q3 of the bench: 34 -> 25 ms).
+        sa.Index(
+            "ix_observation_revision_current",
+            "observation_id",
+            "accepted_at",
+            "revision",
+            postgresql_include=["id", "value"],
+            postgresql_where=sa.text("accepted_at IS NOT NULL"),
+            sqlite_where=sa.text("accepted_at IS NOT NULL"),
+        ),
         # changes(since): everything accepted after a moment.
         sa.Index("ix_observation_revision_accepted_at", "accepted_at"),
     )

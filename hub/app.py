@@ -33,11 +33,12 @@ from hub.events.postgres import listen_dsn
 from hub.graphql import http_cache
 from hub.graphql.context import Context, create_request_session_factory
 from hub.graphql.documents import operation_type
+from hub.graphql.fast.lane import FastLane
 from hub.graphql.http_errors import error_response, read_json
 from hub.graphql.live import Live, LiveHandler
 from hub.graphql.persisted import PersistedQueries, PersistedQueryError
 from hub.graphql.response_cache import ResponseCache
-from hub.graphql.schema import build_schema
+from hub.graphql.schema import HubSchema, build_schema
 from hub.http_limits import BodySizeLimit
 from hub.linked.cube import cube_routes
 from hub.linked.routes import linked_data_routes
@@ -92,6 +93,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self.answers = (
             ResponseCache(settings.response_cache_bytes) if settings.response_cache_bytes else None
         )
+        # POSTs of documents a plan answered before (`hub.graphql.fast.lane`); a hub that
+        # keeps answers sends every request the standard way, where they are kept.
+        plans = self.schema.fast_plans if isinstance(self.schema, HubSchema) else None
+        self.lane = (
+            FastLane(plans, self.schema, self._lane_context)
+            if plans is not None and self.answers is None
+            else None
+        )
         self.live = Live(
             limits=settings.limits,
             session_factory=app_state.session_factory,  # type: ignore[attr-defined]
@@ -103,8 +112,12 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope, receive)
         try:
-            response = await self.run(Request(scope, receive))
+            if self.lane is not None:
+                response = await self.lane.answer(request, self.run)
+            else:
+                response = await self.run(request)
         except HTTPException as error:
             response = error_response(error)
         except Answer as answer:
@@ -123,6 +136,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             principal=principal_of(request.scope),
             changes=self.app_state.change_feed,  # type: ignore[attr-defined]
         )
+
+    async def _lane_context(self, request: Request) -> Context:
+        return await self.get_context(request, None)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return render_graphiql(request)

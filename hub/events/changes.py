@@ -68,14 +68,14 @@ class DataStamp:
 
 async def read_data_stamp(session: AsyncSession) -> DataStamp:
     """The current data version: one primary-key read, 0 on a database never written to."""
-    row = (
-        await session.execute(
-            sa.select(DataVersion.version, DataVersion.changed_at).where(
-                DataVersion.id == DATA_VERSION_ROW
-            )
-        )
-    ).one_or_none()
+    row = (await session.execute(_STAMP)).one_or_none()
     return DataStamp(row.version, row.changed_at) if row else DataStamp(0, None)
+
+
+# Built once: building it cost more Python than running it (it runs for every query).
+_STAMP = sa.select(DataVersion.version, DataVersion.changed_at).where(
+    DataVersion.id == DATA_VERSION_ROW
+)
 
 
 class ChangeTrackingSession(Session):

@@ -83,7 +83,10 @@ Subscription = merge_types("Subscription", (ReportingSubscription, ObservationSu
 
 class HubSchema(strawberry.Schema):
     """Logs nothing itself: `ErrorContract` logs unexpected errors once, with the request id,
-    and expected ones (bad input, unknown codes) are the client's business, not the log's."""
+    and expected ones (bad input, unknown codes) are the client's business, not the log's.
+    `fast_plans`: the plans of its fast path (`hub.graphql.fast`), for the HTTP fast lane."""
+
+    fast_plans: PlanCache | None = None
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -143,14 +146,17 @@ def build_schema(settings: Settings | None = None) -> HubSchema:
     if settings is not None and not settings.introspection:
         extensions.append(DisableIntrospection)
     # Last: its on_execute runs after every other extension's (`hub.graphql.fast`).
-    extensions.append(partial(FastExecution, plans=PlanCache()))
-    return HubSchema(
+    plans = PlanCache()
+    extensions.append(partial(FastExecution, plans=plans))
+    schema = HubSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
     )
+    schema.fast_plans = plans
+    return schema
 
 
 def schema_sdl() -> str:

@@ -35,6 +35,7 @@ from catalog.formula import FormulaError, Node, Reference, parse_formula, refere
 from catalog.model import AggregationRule, Frequency
 from hub.errors import InvalidInputError, LimitExceededError
 from hub.metadata import models as m
+from hub.metadata import read_cache
 from hub.metadata.codelists import codelists_by_codes
 from hub.metadata.service import indicators_by_codes
 from hub.observations import statements as st
@@ -109,12 +110,19 @@ async def formula_of(indicator: model.Indicator, version: int, *, session: Async
 
 
 async def derived_codes(codes: Sequence[str], *, session: AsyncSession) -> set[str]:
-    """Which of `codes` are published derived indicators: one small statement, so that a read
-    of stored values pays no more than that for the chance of a formula."""
+    """Which of `codes` are published derived indicators: one small statement (for a query,
+    shared per data stamp: `read_cache`), so that a read of stored values pays no more than
+    that for the chance of a formula."""
     if not codes:
         return set()
-    found = await session.scalars(_DERIVED_AMONG, {"codes": sorted(set(codes))})
-    return set(found.all())
+
+    async def load(missing: Sequence[str]) -> list[bool]:
+        found = set((await session.scalars(_DERIVED_AMONG, {"codes": list(missing)})).all())
+        return [code in found for code in missing]
+
+    wanted = sorted(set(codes))
+    flags = await read_cache.by_code(session, "derived", wanted, load)
+    return {code for code, derived in zip(wanted, flags, strict=True) if derived}
 
 
 # Built once, its codes bound per call (building a statement costs more than running it).

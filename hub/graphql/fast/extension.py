@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from functools import partial
 from typing import Any
@@ -59,9 +60,23 @@ def clear_differences() -> None:
     _differences.clear()
 
 
+def is_differential() -> bool:
+    return _differential
+
+
 def in_shadow_run() -> bool:
     """Whether the code running is the plan's shadow run of differential mode."""
     return _shadow.get()
+
+
+@contextmanager
+def shadow() -> Iterator[None]:
+    """Marks what runs inside as a shadow run (`in_shadow_run`)."""
+    token = _shadow.set(True)
+    try:
+        yield
+    finally:
+        _shadow.reset(token)
 
 
 class PlanCache:
@@ -91,6 +106,11 @@ class PlanCache:
         if len(self._plans) > self.maxsize:
             self._plans.popitem(last=False)
         return found
+
+    def peek(self, query: str, name: str | None) -> OperationPlan | None:
+        """The plan made for this document and operation, if any (nothing is compiled)."""
+        found = self._plans.get((query, name))
+        return found if isinstance(found, OperationPlan) else None
 
     def _unsupported_schema(self, schema: Any) -> str | None:
         """Why no plan can run on `schema` at all (resolver middleware ...), or None."""
@@ -142,29 +162,29 @@ class FastExecution(SchemaExtension):
                 return None
         except RuntimeError:  # no such operation: the standard executor says so
             return None
-        plan = self.plans.get(context.schema, document, query, context.operation_name)
+        # Keyed by the name as the request gave it (None for a document's one operation),
+        # as the fast lane looks plans up before anything is parsed.
+        name = getattr(context, "_provided_operation_name", context.operation_name)
+        plan = self.plans.get(context.schema, document, query, name)
         if isinstance(plan, str):
             stats["fallback"] += 1
             stats[f"unsupported: {plan}"] += 1
             return None
-        token = _shadow.set(True) if _differential else None
         try:
-            data = await execute(
-                plan,
-                schema=context.schema,
-                context=context.context,
-                root_value=context.root_value,
-                variable_values=context.variables,
-                operation_extensions=context.operation_extensions,
-            )
+            with shadow() if _differential else nullcontext():
+                data = await execute(
+                    plan,
+                    schema=context.schema,
+                    context=context.context,
+                    root_value=context.root_value,
+                    variable_values=context.variables,
+                    operation_extensions=context.operation_extensions,
+                )
         except Exception as error:
             stats["fallback"] += 1
             stats[f"failed: {type(error).__name__}"] += 1
             await _reset(context.context)
             return None
-        finally:
-            if token is not None:
-                _shadow.reset(token)
         stats["fast"] += 1
         if _differential:
             await _reset(context.context)
@@ -183,17 +203,17 @@ def _compare(context: Any, data: dict[str, Any]) -> None:
     where = f"{context.operation_name or 'query'} {context.query!r} {context.variables!r}"
     if result is None or result.errors:
         errors = [str(e) for e in (result.errors or [])] if result is not None else "no result"
-        _differ(f"{where}: the plan answered, the standard executor failed: {errors}")
+        record_difference(f"{where}: the plan answered, the standard executor failed: {errors}")
         return
     fast, standard = orjson.dumps(data), orjson.dumps(result.data)
     if fast != standard:
         at = next((i for i, (a, b) in enumerate(zip(fast, standard, strict=False)) if a != b), 0)
-        _differ(
+        record_difference(
             f"{where}: the plan answered {fast[max(0, at - 80) : at + 200]!r}, the standard "
             f"executor {standard[max(0, at - 80) : at + 200]!r}"
         )
 
 
-def _differ(message: str) -> None:
+def record_difference(message: str) -> None:
     log.error("fast path differs: %s", message)
     _differences.append(message)

@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+import orjson
 import pytest
 from graphql import parse
 from starlette.applications import Starlette
@@ -174,7 +175,9 @@ async def test_skip_and_include_follow_the_variables_of_each_request(
         both = await answered(client, SKIPPING, values=True, labels=True)
         neither = await answered(client, SKIPPING, values=False, labels=False)
 
-    assert seen == {"fast": 2}
+    # The second request takes the lane (its document has a plan); differential mode runs
+    # the standard path after it, whose plan answers too.
+    assert seen == {"fast": 2, "lane": 1}
     assert set(both["observations"]["edges"][0]["node"]) == {"period", "value", "area"}
     assert set(neither["observations"]["edges"][0]["node"]) == {"period", "indicator"}
 
@@ -287,3 +290,116 @@ async def test_a_level_of_coroutines_runs_together_and_a_failure_closes_the_othe
     with pytest.raises(ValueError, match="boom"):
         await drive([blocked(), fails()])
     assert order == ["a done", "b done", "blocked closed"]
+
+
+LANE_QUERY = """
+query Series($indicator: String!, $areas: [String!]) {
+  series(indicator: $indicator, areas: $areas) { areaCode frequency points { period value } }
+}"""
+
+
+async def post(
+    client: httpx.AsyncClient,
+    body: dict[str, Any],
+    *,
+    url: str = "/graphql",
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    response = await client.post(
+        url,
+        content=orjson.dumps(body),
+        headers={"content-type": "application/json", **(headers or {})},
+    )
+    assert response.headers["content-type"] == "application/json"
+    found: dict[str, Any] = response.json()
+    return found
+
+
+async def test_a_document_a_plan_answered_before_takes_the_lane(
+    client: httpx.AsyncClient,
+) -> None:
+    first = {"query": LANE_QUERY, "variables": {"indicator": "0102", "areas": ["01"]}}
+    again = {"query": LANE_QUERY, "variables": {"indicator": "0102", "areas": ["22"]}}
+    named = {**again, "operationName": "Series"}
+    with paths() as seen:
+        one = await post(client, first)
+    with paths() as later:
+        other = await post(client, again)
+        await post(
+            client,
+            {
+                **again,
+                "variables": None,
+                "query": "{ indicators(first: 1) { edges { node { code } } } }",
+            },
+        )
+    with paths() as by_name:
+        await post(client, named)
+
+    # Differential mode: the lane's bytes, status and headers were compared with the
+    # standard path's, which ran after it (its plan counts as "fast").
+    assert seen == {"fast": 1}
+    assert later == {"fast": 2, "lane": 1}
+    assert by_name == {"fast": 1}  # the operation named: another key, planned afresh
+    assert one["data"]["series"][0]["areaCode"] == "01"
+    assert other["data"]["series"][0]["areaCode"] == "22"
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["extensions", "query string", "streaming accept", "text body", "unknown key", "GET"],
+)
+async def test_requests_the_lane_does_not_take_go_the_standard_way(
+    client: httpx.AsyncClient, variant: str
+) -> None:
+    body: dict[str, Any] = {"query": LANE_QUERY, "variables": {"indicator": "0102"}}
+    await post(client, body)  # its plan is made
+    with paths() as seen:
+        if variant == "extensions":
+            found = await post(client, {**body, "extensions": {}})
+        elif variant == "query string":
+            found = await post(client, body, url="/graphql?x=1")
+        elif variant == "streaming accept":
+            found = await post(client, body, headers={"accept": "multipart/mixed, */*"})
+        elif variant == "unknown key":
+            found = await post(client, {**body, "id": "1"})
+        elif variant == "GET":
+            params = {"query": LANE_QUERY, "variables": orjson.dumps(body["variables"]).decode()}
+            found = (await client.get("/graphql", params=params)).json()
+        else:
+            response = await client.post(
+                "/graphql", content=orjson.dumps(body), headers={"content-type": "text/plain"}
+            )
+            assert response.status_code == 400
+            assert seen == {}
+            return
+
+    assert seen == {"fast": 1}
+    assert found["data"]["series"]
+
+
+@pytest.mark.parametrize(
+    ("variables", "code", "failure"),
+    [
+        ({"indicator": "NO-SUCH", "groupBy": ["PERIOD"]}, "NOT_FOUND", "lane fallback"),
+        ({"indicator": "0102", "groupBy": ["NO_SUCH_KEY"]}, "INVALID_INPUT", "lane fallback"),
+        ({"indicator": "01\u000002", "groupBy": ["PERIOD"]}, "INVALID_INPUT", None),
+    ],
+)
+async def test_the_lane_gives_failing_requests_to_the_standard_path(
+    client: httpx.AsyncClient, variables: dict[str, Any], code: str, failure: str | None
+) -> None:
+    query = """query Agg($indicator: String!, $groupBy: [AggregateBy!]!) {
+      aggregate(indicator: $indicator, groupBy: $groupBy) { unitCode } }"""
+    good = await post(
+        client,
+        {"query": query, "variables": {**variables, "indicator": "0102", "groupBy": ["PERIOD"]}},
+    )
+    assert good["data"]["aggregate"]["unitCode"]
+    with paths() as seen:
+        body = await post(client, {"query": query, "variables": variables})
+
+    assert [e["extensions"]["code"] for e in body["errors"]] == [code]
+    assert body.get("data") is None
+    assert ("lane" in seen) is False
+    assert seen.get(failure or "lane fallback", 0) == (1 if failure else 0)

@@ -236,10 +236,15 @@ async def read_series(
         "frequency": frequency,
         "as_of": as_of,
     }
-    if not across_reorganisation and not await derived_codes([indicator], session=session):
-        return await service.list_series(
+    if not across_reorganisation:
+        stored, formula = await service.stored_series(
             session=session, indicator=indicator, max_points=max_points, **arguments
         )
+        # The rows say whether the indicator is derived; without rows, one statement does.
+        if formula is False or (
+            formula is None and not await derived_codes([indicator], session=session)
+        ):
+            return stored
     record = (await indicators_by_codes([indicator], session=session))[0]
     if record is None:
         return []

@@ -85,6 +85,34 @@ async def list_series(
     disaggregation and frequency; points by period. More than `max_points` points in all is
     a `LimitExceededError` (ask for fewer areas or periods).
     """
+    series, _ = await stored_series(
+        session=session,
+        indicator=indicator,
+        areas=areas,
+        dimensions=dimensions,
+        period_from=period_from,
+        period_to=period_to,
+        frequency=frequency,
+        as_of=as_of,
+        max_points=max_points,
+    )
+    return series
+
+
+async def stored_series(
+    *,
+    session: AsyncSession,
+    indicator: str,
+    areas: Sequence[str] = (),
+    dimensions: Sequence[tuple[str, str]] = (),
+    period_from: str | None = None,
+    period_to: str | None = None,
+    frequency: Frequency | None = None,
+    as_of: datetime | None = None,
+    max_points: int = MAX_SERIES_POINTS,
+) -> tuple[list[Series], bool | None]:
+    """`list_series`, and whether the published definition of `indicator` has a formula, as
+    its rows say (None without rows)."""
     criteria = ObservationCriteria(
         indicators=(indicator,),
         areas=tuple(areas),
@@ -96,7 +124,8 @@ async def list_series(
     )
     result = await session.execute(_series_statement(criteria, max_points))
     read = _RowReader(result.keys())
-    rows = [read(row, "") for row in result.all()]
+    found = result.all()
+    rows = [read(row, "") for row in found]
     if len(rows) > max_points:
         raise LimitExceededError(
             f"the series have more than {max_points} points: ask for fewer areas or periods"
@@ -104,7 +133,8 @@ async def list_series(
     groups: dict[tuple[str, str, Frequency], list[ObservationRow]] = {}
     for row in rows:  # rows arrive grouped, so dict order is the statement's order
         groups.setdefault((row.area, row.dimension_key, row.frequency), []).append(row)
-    return [_series(group) for group in groups.values()]
+    formula = bool(found[0].published_formula) if found else None
+    return [_series(group) for group in groups.values()], formula
 
 
 @lru_cache(maxsize=st.STATEMENTS_KEPT)

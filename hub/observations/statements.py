@@ -225,6 +225,9 @@ def labelled(chosen: sa.Subquery) -> sa.Select[*tuple[Any, ...]]:
             reported.version.label("definition_version"),
             revision.recorded_at,
             revision.accepted_at,
+            # Whether the published definition computes the indicator (`reads` asks, so that
+            # a read of stored values needs no statement of its own to know it is one).
+            current.formula.is_not(None).label("published_formula"),
         )
         .select_from(chosen)
         .join(revision, revision.id == chosen.c.revision_id)

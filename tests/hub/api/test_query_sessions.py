@@ -98,4 +98,4 @@ def test_the_pool_size_is_a_setting(tmp_path: Any) -> None:
     assert (settings.db_pool_size, settings.db_max_overflow) == (3, 0)
     assert engine.pool.size() == 3  # type: ignore[attr-defined]
     assert engine.pool._max_overflow == 0  # type: ignore[attr-defined]
-    assert Settings.from_env({}).db_pool_size == 5
+    assert Settings.from_env({}).db_pool_size == 20

@@ -36,7 +36,7 @@ from hub.graphql.fast.extension import PlanCache
 from hub.graphql.input_text import nul_in_request
 
 # Accept headers asking for a stream (incremental delivery, server-sent events).
-STREAMING = ("multipart/mixed", "text/event-stream")
+STREAMING = (b"multipart/mixed", b"text/event-stream")
 BODY_KEYS = frozenset({"query", "variables", "operationName"})
 
 
@@ -109,13 +109,18 @@ class FastLane:
 
 
 def _may_take(request: Request) -> bool:
-    if request.method != "POST" or request.url.query:
+    scope = request.scope  # read as is: `request.url` builds a URL object per request
+    if scope["method"] != "POST" or scope.get("query_string"):
         return False
-    content_type = request.headers.get("content-type", "")
-    if content_type.split(";", 1)[0].strip().lower() != "application/json":
+    content_type = accept = b""
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            content_type = value
+        elif name == b"accept":
+            accept = value
+    if content_type.split(b";", 1)[0].strip().lower() != b"application/json":
         return False
-    accept = request.headers.get("accept", "").lower()
-    return not any(kind in accept for kind in STREAMING)
+    return not any(kind in accept.lower() for kind in STREAMING)
 
 
 def _compare(fast: Response, standard: Response, body: dict[str, Any]) -> None:

@@ -157,9 +157,9 @@ async def aggregate_stored(
     found, target = (
         _statement(indicator, request, tuple(totals), st.reads_lateral(session))
         if links is None
-        else sql.statement(indicator, request, totals, links)
+        else _limited(sql.statement(indicator, request, totals, links))
     )
-    rows = (await session.execute(found.limit(MAX_GROUPS + 1))).all()
+    rows = (await session.execute(found)).all()
     if len(rows) > MAX_GROUPS:
         raise LimitExceededError(
             f"the aggregate has more than {MAX_GROUPS} groups: ask for fewer areas or periods"
@@ -179,8 +179,18 @@ def _statement(
     totals: tuple[tuple[str, str], ...],
     with_value: bool,
 ) -> tuple[sa.Select[Any], Frequency | None]:
-    """`sql.statement`, built once per distinct aggregate (`st.STATEMENTS_KEPT`)."""
-    return sql.statement(indicator, request, totals, with_value=with_value)
+    """`sql.statement`, built once per distinct aggregate (`st.STATEMENTS_KEPT`) with its
+    limit: the same statement object each time, whose cache key SQLAlchemy keeps (a copy
+    made per request, by `.limit()`, cost a fifth of an aggregate's Python in that key)."""
+    return _limited(sql.statement(indicator, request, totals, with_value=with_value))
+
+
+def _limited(
+    built: tuple[sa.Select[Any], Frequency | None],
+) -> tuple[sa.Select[Any], Frequency | None]:
+    """One group more than allowed, to tell "too many" (`MAX_GROUPS`)."""
+    statement, target = built
+    return statement.limit(MAX_GROUPS + 1), target
 
 
 def _with_sources(group: AggregateGroup, links: Reorganisation, own: bool) -> AggregateGroup:

@@ -95,6 +95,15 @@ class RequestSession(AsyncSession):
         sync = self.sync_session
         return bool(sync.new or sync.dirty or sync.deleted) or has_pending_changes(sync)
 
+    async def close(self) -> None:
+        # A session whose reads all ran on connections of their own (`_reads_columns`) never
+        # began a transaction nor loaded an object: there is nothing to give back, and the
+        # close (identity map, transaction, through the greenlet) cost a tenth of Q1's time.
+        sync = self.sync_session
+        if not sync.in_transaction() and not sync.identity_map and not sync.new:
+            return
+        await super().close()
+
     async def flush(self, *args: Any, **kwargs: Any) -> None:
         async with self._turn:
             await super().flush(*args, **kwargs)

@@ -53,6 +53,8 @@ from hub.reporting.validation import vietnam_date
 from hub.sdmx.routes import sdmx_routes
 from hub.settings import Settings
 
+# Where a request's scope keeps the moment its first GraphQL context was made.
+REQUEST_NOW = "hub.now"
 FULL_COLLECTION_EVERY = 100  # second-generation collections between full ones (default 10)
 
 
@@ -125,7 +127,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         await response(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: object) -> Context:
-        return Context(
+        context = Context(
             settings=self.settings,
             session_factory=(
                 await graphql_sessions(request)
@@ -136,6 +138,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             principal=principal_of(request.scope),
             changes=self.app_state.change_feed,  # type: ignore[attr-defined]
         )
+        # One "now" per request, however many contexts it gets: the fast lane's and, when
+        # the lane gives way (or in differential mode), the standard path's.
+        if isinstance(request, Request):
+            context.now = request.scope.setdefault(REQUEST_NOW, context.now)
+        return context
 
     async def _lane_context(self, request: Request) -> Context:
         return await self.get_context(request, None)

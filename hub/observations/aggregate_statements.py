@@ -190,8 +190,13 @@ def _combine(
     ranked_columns = [rows.c[k] for k in rows.c.keys()]  # noqa: SIM118 (names, not columns)
     if target is not None:
         ranked_columns.append(sa.func.max(rows.c.span).over(partition_by=partition).label("top"))
-    latest = sa.func.row_number().over(partition_by=partition, order_by=rows.c.period_start.desc())
-    ranked = sa.select(*ranked_columns, latest.label("latest")).subquery("ranked")
+    if period_rule is PeriodAggregation.LAST and target is not None:
+        # Only LAST reads it: a second window with its own order costs a sort per aggregate.
+        latest = sa.func.row_number().over(
+            partition_by=partition, order_by=rows.c.period_start.desc()
+        )
+        ranked_columns.append(latest.label("latest"))
+    ranked = sa.select(*ranked_columns).subquery("ranked")
     timed = sa.select(*(ranked.c[k] for k in inner_keys))
     if target is not None:
         timed = timed.where(ranked.c.span == ranked.c.top)

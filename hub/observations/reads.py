@@ -237,7 +237,7 @@ async def read_series(
         "as_of": as_of,
     }
     if not across_reorganisation:
-        stored, formula = await service.stored_series(
+        stored, formula = await service.list_series(
             session=session, indicator=indicator, max_points=max_points, **arguments
         )
         # The rows say whether the indicator is derived; without rows, one statement does.
@@ -250,7 +250,7 @@ async def read_series(
         return []
     series: list[Series] = []
     if record.indicator.formula is None:
-        series = await service.list_series(
+        series, _ = await service.list_series(
             session=session, indicator=indicator, max_points=max_points, **arguments
         )
     criteria = ObservationCriteria(indicators=(indicator,), **arguments)

@@ -78,41 +78,15 @@ async def list_series(
     frequency: Frequency | None = None,
     as_of: datetime | None = None,
     max_points: int = MAX_SERIES_POINTS,
-) -> list[Series]:
-    """One time series per area, disaggregation and frequency of `indicator`, for charts.
+) -> tuple[list[Series], bool | None]:
+    """One time series per area, disaggregation and frequency of `indicator`, for charts,
+    and whether the published definition of `indicator` has a formula, as its rows say
+    (None without rows: a derived indicator's reads ask `derived.derived_codes`).
 
     `dimensions` narrows to observations carrying all those codes. Series come by area code,
     disaggregation and frequency; points by period. More than `max_points` points in all is
     a `LimitExceededError` (ask for fewer areas or periods).
     """
-    series, _ = await stored_series(
-        session=session,
-        indicator=indicator,
-        areas=areas,
-        dimensions=dimensions,
-        period_from=period_from,
-        period_to=period_to,
-        frequency=frequency,
-        as_of=as_of,
-        max_points=max_points,
-    )
-    return series
-
-
-async def stored_series(
-    *,
-    session: AsyncSession,
-    indicator: str,
-    areas: Sequence[str] = (),
-    dimensions: Sequence[tuple[str, str]] = (),
-    period_from: str | None = None,
-    period_to: str | None = None,
-    frequency: Frequency | None = None,
-    as_of: datetime | None = None,
-    max_points: int = MAX_SERIES_POINTS,
-) -> tuple[list[Series], bool | None]:
-    """`list_series`, and whether the published definition of `indicator` has a formula, as
-    its rows say (None without rows)."""
     criteria = ObservationCriteria(
         indicators=(indicator,),
         areas=tuple(areas),

@@ -80,7 +80,7 @@ async def test_the_demo_fills_every_board_and_loads_once(session: AsyncSession) 
         ObservationCriteria(), after=None, limit=10, session=session
     )
     assert len(rows_page) == 10 and total > 1000
-    series = await list_series(
+    series, _ = await list_series(
         session=session, indicator="1001", dimensions=[("RETAIL_ACTIVITY", "T")]
     )
     assert len(series) >= 5 and max(len(s.points) for s in series) >= 4

@@ -431,8 +431,11 @@ async def test_bad_arguments_are_clear_errors(session: AsyncSession, data: Write
 async def test_series_are_one_per_area_and_disaggregation(
     session: AsyncSession, data: Writer
 ) -> None:
-    series = await list_series(session=session, indicator="POP", dimensions=[("SEX", "T")])
+    series, formula = await list_series(session=session, indicator="POP", dimensions=[("SEX", "T")])
+    _, nothing = await list_series(session=session, indicator="POP", areas=["NO-SUCH"])
 
+    # Its rows say the indicator is stored (no formula); without rows they say nothing.
+    assert (formula, nothing) == (False, None)
     assert [(s.area, s.dimensions, s.unit) for s in series] == [
         ("P1", (("SEX", "T"),), "K_PERSON"),
         ("P2", (("SEX", "T"),), "K_PERSON"),
@@ -441,7 +444,7 @@ async def test_series_are_one_per_area_and_disaggregation(
         ("2025-M01", Decimal("1000.5")),
         ("2025-M02", Decimal("1002.75")),
     ]
-    everything = await list_series(session=session, indicator="POP", areas=["P1"], as_of=day(35))
+    everything, _ = await list_series(session=session, indicator="POP", areas=["P1"], as_of=day(35))
     assert [len(s.points) for s in everything] == [1, 1, 2]
     with pytest.raises(LimitExceededError):
         await list_series(session=session, indicator="POP", max_points=3)

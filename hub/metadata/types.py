@@ -26,6 +26,7 @@ from catalog.model import (
 )
 from hub.graphql.context import Context
 from hub.graphql.language import Language
+from hub.graphql.loaded import loaded_by
 from hub.graphql.node import Node, global_id
 from hub.metadata import loaders
 from hub.metadata.indicator_models import VersionStatus
@@ -43,6 +44,20 @@ def _text(text: model.Text | None, lang: Language) -> str | None:
 
 def _iri(info: Info, kind: str, code: str) -> str:
     return f"{info.context.settings.base_iri}/{kind}/{code}"
+
+
+# The objects of a request's nested lookups, one per indicator or area however many rows
+# show it (a page of 1,000 values shows one indicator: one object, not a thousand).
+
+
+async def indicator_objects(session: AsyncSession, codes: Sequence[str]) -> list[Indicator | None]:
+    found = await loaders.indicators_by_code(session, codes)
+    return [Indicator.from_record(r) if r else None for r in found]
+
+
+async def area_objects(session: AsyncSession, codes: Sequence[str]) -> list[Area | None]:
+    found = await loaders.areas_by_code(session, codes)
+    return [Area.from_model(a) if a else None for a in found]
 
 
 @strawberry.type(description="A unit of measure; compatible units convert through a base unit.")
@@ -168,6 +183,7 @@ class Area(Node):
         return _iri(info, "area", self.code)
 
     @strawberry.field(description="The unit it belongs to.")
+    @loaded_by("parent_code", area_objects)
     async def parent(self, info: Info) -> Area | None:
         if self.parent_code is None:
             return None
@@ -240,6 +256,7 @@ class Agency(Node):
         return Agency.from_model(found) if found else None
 
     @strawberry.field(description="The area a province's people's committee answers for.")
+    @loaded_by("jurisdiction_code", area_objects)
     async def jurisdiction(self, info: Info) -> Area | None:
         if self.jurisdiction_code is None:
             return None
@@ -389,20 +406,6 @@ class Indicator(Node):
     async def versions(self, info: Info) -> list[Indicator]:
         records = await info.context.loader(loaders.indicator_versions).load(self.code)
         return [Indicator.from_record(r) for r in records]
-
-
-# The objects of a request's nested lookups, one per indicator or area however many rows
-# show it (a page of 1,000 values shows one indicator: one object, not a thousand).
-
-
-async def indicator_objects(session: AsyncSession, codes: Sequence[str]) -> list[Indicator | None]:
-    found = await loaders.indicators_by_code(session, codes)
-    return [Indicator.from_record(r) if r else None for r in found]
-
-
-async def area_objects(session: AsyncSession, codes: Sequence[str]) -> list[Area | None]:
-    found = await loaders.areas_by_code(session, codes)
-    return [Area.from_model(a) if a else None for a in found]
 
 
 def indicator_by_code(info: Info, code: str) -> Awaitable[Indicator | None]:

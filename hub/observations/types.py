@@ -16,8 +16,18 @@ import strawberry
 import hub.metadata.enums  # noqa: F401  (registers the catalog enums with strawberry)
 from catalog.model import Frequency
 from hub.graphql.language import Language
+from hub.graphql.loaded import loaded_by
 from hub.graphql.node import global_id
-from hub.metadata.types import Area, Indicator, Info, LangArg, area_by_code, indicator_by_code
+from hub.metadata.types import (
+    Area,
+    Indicator,
+    Info,
+    LangArg,
+    area_by_code,
+    area_objects,
+    indicator_by_code,
+    indicator_objects,
+)
 from hub.observations import loaders
 from hub.observations.models import StatusFlag
 from hub.observations.records import Change, ObservationRow, Revision, Series
@@ -148,10 +158,12 @@ class Observation:
         return en if lang is Language.EN and en else vi
 
     @strawberry.field(description="The indicator's current definition.")
+    @loaded_by("indicator_code", indicator_objects)
     async def indicator(self, info: Info) -> Indicator | None:
         return await indicator_by_code(info, self.indicator_code)
 
     @strawberry.field(description="The area.")
+    @loaded_by("area_code", area_objects)
     async def area(self, info: Info) -> Area | None:
         return await area_by_code(info, self.area_code)
 

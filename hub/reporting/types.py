@@ -17,6 +17,7 @@ from catalog.model import (
     SubmissionMethod,
 )
 from hub.graphql.language import Language
+from hub.graphql.loaded import loaded_by
 from hub.graphql.node import Node, global_id
 from hub.metadata import loaders
 from hub.metadata.types import (
@@ -28,6 +29,7 @@ from hub.metadata.types import (
     _iri,
     _text,
     indicator_by_code,
+    indicator_objects,
 )
 from hub.reporting import obligations
 from hub.reporting.obligations import ObligationStatus
@@ -78,6 +80,7 @@ class ReportFormItem:
     dimension_codes: strawberry.Private[tuple[str, ...]]
 
     @strawberry.field(description="The indicator asked for.")
+    @loaded_by("indicator_code", indicator_objects)
     async def indicator(self, info: Info) -> Indicator | None:
         return await indicator_by_code(info, self.indicator_code)
 

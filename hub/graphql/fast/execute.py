@@ -57,6 +57,11 @@ class Run:
     arguments: dict[int, dict[str, Any]] = field(default_factory=dict)
     # Objects completed by pure selections: (selection, object id) -> (object, its JSON).
     completed: dict[tuple[int, int], tuple[Any, dict[str, Any]]] = field(default_factory=dict)
+    # Loaded fields of the next level, by batch function: (object being built, key, the
+    # load's key, completion, path).
+    loads: dict[Any, list[tuple[dict[str, Any], str, Any, Complete, PathLink]]] = field(
+        default_factory=dict
+    )
 
 
 async def execute(
@@ -78,18 +83,30 @@ async def execute(
     run = Run(schema, context, root_value, variables, plan, operation_extensions)
     fields = bind(plan, variables)
     data = _object(fields, root_value, run, None)
-    while run.pending:
+    while run.pending or run.loads:
         level, run.pending = run.pending, []
-        values = await drive([awaitable for _, _, awaitable, _, _ in level])
-        for (target, key, _, complete, path), value in zip(level, values, strict=True):
+        loads, run.loads = run.loads, {}
+        keys = [list(dict.fromkeys(k for _, _, k, _, _ in items)) for items in loads.values()]
+        values = await drive(
+            [awaitable for _, _, awaitable, _, _ in level]
+            + [run.context.loader(b).load_many(k) for b, k in zip(loads, keys, strict=True)]
+        )
+        for (target, key, _, complete, path), value in zip(
+            level, values[: len(level)], strict=True
+        ):
             target[key] = complete(value, run, path)
+        found = values[len(level) :]
+        for items, asked, got in zip(loads.values(), keys, found, strict=True):
+            by_key = dict(zip(asked, got, strict=True))
+            for target, key, load_key, complete, path in items:
+                target[key] = complete(by_key[load_key], run, path)
     return data
 
 
 # A bound field: (key, kind, how to get its value, how to complete it). The kinds, by
 # frequency: an attribute that is a leaf (completed from its value alone), another
-# attribute, a resolver, __typename.
-LEAF, ATTRIBUTE, RESOLVER, TYPENAME = range(4)
+# attribute, a resolver, a loaded field, __typename.
+LEAF, ATTRIBUTE, RESOLVER, LOADED, TYPENAME = range(5)
 Bound = tuple[str, int, Any, Any]
 Leaf = Callable[[Any], Any]
 
@@ -138,6 +155,9 @@ class _Binder:
             output = plan.output
             if plan.kind is Kind.RESOLVER:
                 bound.append((plan.key, RESOLVER, _caller(plan, nodes), self._complete(output)))
+            elif plan.kind is Kind.LOADED:
+                assert plan.loaded is not None
+                bound.append((plan.key, LOADED, plan.loaded, self._complete(output)))
             elif output.coerce is not None:
                 name = plan.strawberry_field.python_name
                 bound.append((plan.key, LEAF, name, _leaf(output)))
@@ -226,6 +246,8 @@ def _pure(fields: list[Bound]) -> bool:
     """Whether these fields' JSON is a function of the object alone: attributes and sync
     resolvers that take no `info` (so neither path nor context), all the way down."""
     for _key, kind, get, complete in fields:
+        if kind == LOADED:
+            return False
         if kind == RESOLVER and not getattr(get, "pure", False):
             return False
         if kind in (ATTRIBUTE, RESOLVER) and not getattr(complete, "pure", True):
@@ -273,6 +295,14 @@ def _object(fields: list[Bound], source: Any, run: Run, path: PathLink) -> dict[
                 run.pending.append((out, key, value, complete, (path, key)))
             else:
                 out[key] = complete(value, run, (path, key))
+        elif kind is LOADED:
+            load_key = getattr(source, get.attribute)
+            if load_key is None:
+                out[key] = complete(None, run, (path, key))
+            else:
+                out[key] = None  # keeps the key's place; set when its level has run
+                items = run.loads.setdefault(get.batch_load, [])
+                items.append((out, key, load_key, complete, (path, key)))
         else:
             out[key] = get
     return out

@@ -8,6 +8,8 @@ fragments on concrete types expanded), what produces its value and how the value
 - a plain attribute (a strawberry field without resolver nor extensions): `getattr`;
 - a resolver (sync or async) called as strawberry calls it: `self` the parent object,
   arguments coerced by graphql-core and converted by strawberry, `info` when it asks;
+- a resolver marked `loaded_by` (without arguments): its loader, once per level for the
+  keys of all the level's objects (`hub.graphql.loaded`);
 - completion by the field's GraphQL type: leaves through the type's own output coercion
   (enums by name), lists, objects recursively; null where the type is non-null is a failure.
 
@@ -50,6 +52,8 @@ from graphql import (
 )
 from strawberry.types.field import StrawberryField
 
+from hub.graphql.loaded import LoadedBy, loaded_by_of
+
 CONDITION_DIRECTIVES = frozenset({"skip", "include"})
 # graphql-core's link from a GraphQL field to the strawberry field it was made from.
 STRAWBERRY_DEFINITION = "strawberry-definition"
@@ -63,6 +67,7 @@ class Kind(Enum):
     TYPENAME = "typename"
     ATTRIBUTE = "attribute"
     RESOLVER = "resolver"
+    LOADED = "loaded"
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,7 @@ class FieldPlan:
     definition: GraphQLField | None = None
     strawberry_field: StrawberryField | None = None
     output: Output | None = None  # None for __typename
+    loaded: LoadedBy | None = None  # for Kind.LOADED
 
 
 @dataclass
@@ -221,9 +227,13 @@ class _Compiler:
         if found.extensions:
             raise Unsupported(f"{parent.name}.{name} has field extensions")
         kind = Kind.RESOLVER if found.base_resolver is not None else Kind.ATTRIBUTE
+        loaded = None
+        if found.base_resolver is not None and not definition.args:
+            loaded = loaded_by_of(found.base_resolver.wrapped_func)
+            kind = Kind.LOADED if loaded is not None else kind
         sets = [(e.node.selection_set, e.conditions) for e in entries if e.node.selection_set]
         output = self._output(definition.type, sets)
-        return FieldPlan(key, entries, kind, parent, definition, found, output)
+        return FieldPlan(key, entries, kind, parent, definition, found, output, loaded)
 
     def _output(self, type_: GraphQLOutputType, sets: SelectionSets) -> Output:
         non_null = isinstance(type_, GraphQLNonNull)

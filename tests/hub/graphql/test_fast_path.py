@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -21,8 +21,10 @@ from zoneinfo import ZoneInfo
 import httpx
 import orjson
 import pytest
+import strawberry
 from graphql import parse
 from starlette.applications import Starlette
+from strawberry.dataloader import DataLoader
 
 from bench.queries import HUB
 from catalog.mapping import load_source_catalog
@@ -31,6 +33,9 @@ from hub.db import create_engine, create_session_factory, run_migrations
 from hub.demo import load_demo
 from hub.graphql.fast import extension as fast_path
 from hub.graphql.fast.drive import drive
+from hub.graphql.fast.execute import execute
+from hub.graphql.fast.plan import compile_operation
+from hub.graphql.loaded import loaded_by
 from hub.graphql.schema import build_schema
 from hub.metadata.store import import_catalog
 from hub.settings import Limits, Settings
@@ -403,3 +408,69 @@ async def test_the_lane_gives_failing_requests_to_the_standard_path(
     assert body.get("data") is None
     assert ("lane" in seen) is False
     assert seen.get(failure or "lane fallback", 0) == (1 if failure else 0)
+
+
+# A schema of places whose parent is a loaded field (module level: strawberry resolves the
+# annotations here). The resolver records its calls: the plan must not make any.
+LOADS: list[list[str]] = []
+RESOLVER_CALLS: list[str] = []
+PARENTS = {"a1": "p", "a2": "p", "a3": "q", "p": "root", "q": "gone"}
+
+
+async def places(session: Any, codes: Sequence[str]) -> list[Place | None]:
+    LOADS.append(list(codes))
+    return [Place(code=c, parent_code=PARENTS.get(c)) if c != "gone" else None for c in codes]
+
+
+@strawberry.type
+class Place:
+    code: str
+    parent_code: strawberry.Private[str | None]
+
+    @strawberry.field
+    @loaded_by("parent_code", places)
+    async def parent(self, info: strawberry.Info) -> Place | None:
+        RESOLVER_CALLS.append(self.code)
+        if self.parent_code is None:
+            return None
+        found: Place | None = await info.context.loader(places).load(self.parent_code)
+        return found
+
+
+@strawberry.type
+class PlaceQuery:
+    @strawberry.field
+    def places(self) -> list[Place]:
+        return [Place(code=c, parent_code=PARENTS.get(c)) for c in ("a1", "a2", "a3", "x")]
+
+
+class Loaders:
+    """A request context's `loader` and nothing else."""
+
+    def __init__(self) -> None:
+        self.loaders: dict[Any, DataLoader[Any, Any]] = {}
+
+    def loader(self, batch: Any) -> DataLoader[Any, Any]:
+        if batch not in self.loaders:
+            self.loaders[batch] = DataLoader(lambda keys: batch(None, keys))
+        return self.loaders[batch]
+
+
+async def test_a_loaded_field_loads_the_keys_of_a_whole_level_at_once() -> None:
+    schema = strawberry.Schema(PlaceQuery)
+    text = "{ places { code parent { code parent { code parent { code } } } } }"
+    plan = compile_operation(schema._schema, parse(text), None)
+    LOADS.clear()
+    data = await execute(
+        plan, schema=schema, context=Loaders(), root_value=None, variable_values=None
+    )
+
+    # One load per level with that level's distinct keys, in order; no key, no load.
+    assert LOADS == [["p", "q"], ["root", "gone"]]
+    assert RESOLVER_CALLS == []
+    standard = await schema.execute(text, context_value=Loaders())
+    assert standard.errors is None
+    assert RESOLVER_CALLS  # the standard executor called the resolver
+    assert data == standard.data
+    assert data["places"][2] == {"code": "a3", "parent": {"code": "q", "parent": None}}
+    assert data["places"][3] == {"code": "x", "parent": None}

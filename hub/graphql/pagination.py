@@ -6,6 +6,7 @@ import base64
 import binascii
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -29,8 +30,14 @@ class PageInfo:
 
 @strawberry.type(description="An item of a page with its cursor.")
 class Edge(Generic[T]):
-    cursor: str = strawberry.field(description="Opaque position of this item.")
     node: T = strawberry.field(description="The item.")
+    # The cursor is made when selected: a page of 1,000 rows rarely shows more than one.
+    key: strawberry.Private[Any]
+    encode: strawberry.Private[Callable[[Any], str]]
+
+    @strawberry.field(description="Opaque position of this item.")
+    def cursor(self) -> str:
+        return self.encode(self.key)
 
 
 @strawberry.type(description="A page of a list.")
@@ -90,28 +97,26 @@ def page_request(
 def build_connection(
     kind: str,
     nodes: list[T],
-    keys: list[str],
+    keys: Sequence[Any],
     *,
     request: PageRequest,
     total: int,
-    encoded: bool = False,
+    cursor: Callable[[Any], str] | None = None,
 ) -> Connection[T]:
     """A connection from one page fetched with `request.first + 1` rows (the extra row tells
-    whether a next page exists); `keys` are the rows' sort keys, or their cursors when the
-    service encodes its own (`encoded=True`)."""
+    whether a next page exists); `keys` are the rows' sort keys, whose cursors `cursor`
+    makes when the service encodes its own (else `encode_cursor`)."""
     has_next = len(nodes) > request.first
     nodes, keys = nodes[: request.first], keys[: request.first]
-    edges = [
-        Edge(cursor=k if encoded else encode_cursor(kind, k), node=n)
-        for n, k in zip(nodes, keys, strict=True)
-    ]
+    encode = cursor or partial(encode_cursor, kind)
+    edges = [Edge(node=n, key=k, encode=encode) for n, k in zip(nodes, keys, strict=True)]
     return Connection(
         edges=edges,
         page_info=PageInfo(
             has_next_page=has_next,
             has_previous_page=request.after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+            start_cursor=encode(keys[0]) if keys else None,
+            end_cursor=encode(keys[-1]) if keys else None,
         ),
         total_count=total,
     )

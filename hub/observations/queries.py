@@ -15,7 +15,7 @@ from hub.graphql.pagination import Connection, build_connection, page_request, s
 from hub.metadata.types import Info
 from hub.observations import reads, service
 from hub.observations.models import StatusFlag
-from hub.observations.records import Dimensions, ObservationCriteria
+from hub.observations.records import Dimensions, ObservationCriteria, ObservationRow
 from hub.observations.types import ChangeFeed, Observation, ObservationSeries
 
 AsOf = Annotated[
@@ -47,6 +47,10 @@ def from_to_arguments() -> Iterator[None]:
     except InvalidInputError as error:
         error.field = {"periodFrom": "from", "periodTo": "to"}.get(error.field or "", error.field)
         raise
+
+
+def _row_cursor(row: ObservationRow) -> str:
+    return row.cursor
 
 
 def _dimensions(inputs: list[DimensionCodeInput] | None) -> Dimensions:
@@ -112,10 +116,10 @@ class ObservationQuery:
         return build_connection(
             "observation",
             nodes,
-            [row.cursor for row in rows],
+            rows,
             request=page,
             total=total,
-            encoded=True,
+            cursor=_row_cursor,
         )
 
     @strawberry.field(

@@ -144,9 +144,7 @@ async def _rows(
                     definition_version=record.version,
                     recorded_at=value.recorded_at or datetime.min,
                     accepted_at=value.accepted_at,
-                    cursor=service.observation_cursor(
-                        ids[indicator.code], area_id, period.start, key.period, stored_key
-                    ),
+                    position=(ids[indicator.code], area_id, period.start, key.period, stored_key),
                     derived=True,
                     sources=tuple(sorted(value.sources)),
                 )
@@ -210,7 +208,7 @@ async def read_observations(
 
 
 def _position(row: ObservationRow) -> list[Any]:
-    return service.cursor_position(row.cursor)
+    return list(row.position)
 
 
 async def read_series(

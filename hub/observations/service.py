@@ -17,7 +17,6 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -64,7 +63,7 @@ async def list_observations(
     total: int = rows[0].total if rows else 0
     if not rows and after is not None and with_total:
         total = await session.scalar(count) or 0
-    return [read(row, read.page_cursor(row)) for row in rows], total
+    return [read(row, read.order(row)) for row in rows], total
 
 
 async def list_series(
@@ -99,7 +98,7 @@ async def list_series(
     result = await session.execute(_series_statement(criteria, max_points))
     read = _RowReader(result.keys())
     found = result.all()
-    rows = [read(row, "") for row in found]
+    rows = [read(row, ()) for row in found]
     if len(rows) > max_points:
         raise LimitExceededError(
             f"the series have more than {max_points} points: ask for fewer areas or periods"
@@ -273,7 +272,7 @@ async def list_changes(
     return [
         Change(
             ChangeKind.REVISED if row.is_revision else ChangeKind.ADDED,
-            read(row, _encode([row.accepted_at.isoformat(), row.revision_id])),
+            read(row, (row.accepted_at, row.revision_id)),
         )
         for row in result.all()
     ]
@@ -301,12 +300,6 @@ def _check_limit(limit: int) -> None:
         raise InvalidInputError(f"limit must not be negative (got {limit})", field="first")
 
 
-def _encode(values: list[Any]) -> str:
-    # orjson: the same compact JSON as json.dumps (non-ASCII as UTF-8, not \u escapes:
-    # json.loads reads both), a twentieth of the time; a page encodes a cursor per row.
-    return orjson.dumps(values).decode()
-
-
 def cursor_position(cursor: str, kinds: Sequence[type] = _ORDER_KINDS) -> list[Any]:
     """The typed values of a keyset cursor; a foreign one is a clear error."""
     try:
@@ -316,13 +309,6 @@ def cursor_position(cursor: str, kinds: Sequence[type] = _ORDER_KINDS) -> list[A
         return [_parse_key(value, kind) for value, kind in zip(values, kinds, strict=True)]
     except (ValueError, TypeError):
         raise InvalidInputError("the cursor is not one of this list", field="after") from None
-
-
-def observation_cursor(
-    indicator_id: int, area_id: int, period_start: date, period: str, dimension_key: str
-) -> str:
-    """The cursor of an observation (stored or derived) at its place in `_ORDER`."""
-    return _encode([indicator_id, area_id, period_start.isoformat(), period, dimension_key])
 
 
 def _after(
@@ -375,16 +361,17 @@ class _RowReader:
         where = {key: index for index, key in enumerate(keys)}
         self.head = itemgetter(*(where[k] for k in _HEAD))
         self.tail = itemgetter(*(where[k] for k in _TAIL))
-        self.order = itemgetter(*(where[c.key] for c in _ORDER))
+        self._order = itemgetter(*(where[c.key] for c in _ORDER))
 
-    def __call__(self, row: sa.Row[*tuple[Any, ...]], cursor: str) -> ObservationRow:
+    def __call__(self, row: sa.Row[*tuple[Any, ...]], position: tuple[Any, ...]) -> ObservationRow:
         head: tuple[Any, ...] = self.head(row)
         tail: tuple[Any, ...] = self.tail(row)
-        return _make_row(*head, parse_dimension_key(head[-1]), *tail, cursor)
+        return _make_row(*head, parse_dimension_key(head[-1]), *tail, position)
 
-    def page_cursor(self, row: sa.Row[*tuple[Any, ...]]) -> str:
-        """The row's position in `_ORDER` (`_after` reads it back)."""
-        return observation_cursor(*self.order(row))
+    def order(self, row: sa.Row[*tuple[Any, ...]]) -> tuple[Any, ...]:
+        """The row's position in `_ORDER` (`_after` reads its cursor back)."""
+        found: tuple[Any, ...] = self._order(row)
+        return found
 
 
 def _series(rows: list[ObservationRow]) -> Series:

@@ -44,7 +44,14 @@ class DimensionCode:
 
 @lru_cache(maxsize=4096)  # a page repeats a few breakdowns; the codes are only read
 def _dimensions(pairs: tuple[tuple[str, str], ...]) -> list[DimensionCode]:
-    return [DimensionCode(dimension=d, code=c) for d, c in pairs]
+    return list(_dimension_codes(pairs))
+
+
+@lru_cache(maxsize=4096)
+def _dimension_codes(pairs: tuple[tuple[str, str], ...]) -> tuple[DimensionCode, ...]:
+    # One object per disaggregation, shared by the rows that carry it: a plan completes
+    # each once per request (its selection is pure), not once per row.
+    return tuple(DimensionCode(dimension=d, code=c) for d, c in pairs)
 
 
 @strawberry.type(description="One stored revision of a value (a correction never overwrites).")
@@ -82,7 +89,6 @@ class ObservationRevision:
 
 @strawberry.type(description="One value: indicator x area x period x disaggregation.")
 class Observation:
-    id: strawberry.ID = strawberry.field(description="Stable id of the value's series point.")
     indicator_code: str = strawberry.field(description="Code of the indicator.")
     area_code: str = strawberry.field(description="Code of the area.")
     period: str = strawberry.field(description="Period, SDMX form (`2025-M03`, `2025-Q1` ...).")
@@ -116,15 +122,13 @@ class Observation:
         description="Areas of the stored values it comes from (its own area when stored)."
     )
     observation_id: strawberry.Private[int]
+    dimension_key: strawberry.Private[str]
     indicator_names: strawberry.Private[tuple[str, str | None]]
     area_names: strawberry.Private[tuple[str, str | None]]
 
     @classmethod
     def from_row(cls, row: ObservationRow) -> Observation:
-        # A derived value has no row: its id names its place (indicator, area, period, key).
-        key = f"{row.indicator}/{row.area}/{row.period}/{row.dimension_key}"
         return cls(
-            id=global_id("Observation", key if row.derived else str(row.id)),
             indicator_code=row.indicator,
             area_code=row.area,
             period=row.period,
@@ -143,9 +147,19 @@ class Observation:
             derived=row.derived,
             source_areas=list(row.sources) if row.derived else [row.area],
             observation_id=row.id,
+            dimension_key=row.dimension_key,
             indicator_names=(row.indicator_name_vi, row.indicator_name_en),
             area_names=(row.area_name_vi, row.area_name_en),
         )
+
+    @strawberry.field(description="Stable id of the value's series point.")
+    def id(self) -> strawberry.ID:
+        # Made when selected (a page rarely shows ids). A derived value has no row: its id
+        # names its place (indicator, area, period, disaggregation).
+        if self.derived:
+            key = f"{self.indicator_code}/{self.area_code}/{self.period}/{self.dimension_key}"
+            return global_id("Observation", key)
+        return global_id("Observation", str(self.observation_id))
 
     @strawberry.field(description="Name of the indicator (joined with the value, no lookup).")
     def indicator_name(self, lang: LangArg = Language.VI) -> str:

@@ -180,6 +180,7 @@ class _Binder:
 
 
 _INT_RANGE = range(-(2**31), 2**31)
+_LISTS = (list, tuple)  # what a list field mostly returns: no need to ask `is_iterable`
 
 
 def _leaf(output: Output) -> Leaf:
@@ -221,7 +222,7 @@ def _leaf_list(item: Leaf, non_null: bool) -> Complete:
             if non_null:
                 raise Failed("null for a non-null field")
             return None
-        if not is_iterable(value):
+        if type(value) not in _LISTS and not is_iterable(value):
             raise Failed("a list field returned no list")
         return [item(v) for v in value]
 
@@ -234,7 +235,7 @@ def _list(item: Complete, non_null: bool) -> Complete:
             if non_null:
                 raise Failed("null for a non-null field")
             return None
-        if not is_iterable(value):
+        if type(value) not in _LISTS and not is_iterable(value):
             raise Failed("a list field returned no list")
         return [item(v, run, (path, i)) for i, v in enumerate(value)]
 

@@ -44,14 +44,7 @@ class DimensionCode:
 
 @lru_cache(maxsize=4096)  # a page repeats a few breakdowns; the codes are only read
 def _dimensions(pairs: tuple[tuple[str, str], ...]) -> list[DimensionCode]:
-    return list(_dimension_codes(pairs))
-
-
-@lru_cache(maxsize=4096)
-def _dimension_codes(pairs: tuple[tuple[str, str], ...]) -> tuple[DimensionCode, ...]:
-    # One object per disaggregation, shared by the rows that carry it: a plan completes
-    # each once per request (its selection is pure), not once per row.
-    return tuple(DimensionCode(dimension=d, code=c) for d, c in pairs)
+    return [DimensionCode(dimension=d, code=c) for d, c in pairs]
 
 
 @strawberry.type(description="One stored revision of a value (a correction never overwrites).")

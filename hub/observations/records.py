@@ -81,10 +81,12 @@ class ObservationRow(NamedTuple):
 
 
 def keyset_cursor(position: Sequence[Any]) -> str:
-    """A keyset cursor: the position's values as compact JSON, dates in ISO form."""
+    """A keyset cursor: the position's values as compact JSON, dates and instants in ISO
+    form (`cursor_position` reads them back)."""
     # orjson: the same compact JSON as json.dumps (non-ASCII as UTF-8, not \u escapes:
-    # json.loads reads both), a twentieth of the time.
-    return orjson.dumps([v.isoformat() if isinstance(v, date) else v for v in position]).decode()
+    # json.loads reads both), a twentieth of the time; it writes dates and datetimes as
+    # `isoformat` does, so the position needs no conversion first.
+    return orjson.dumps(position).decode()
 
 
 @dataclass(frozen=True, slots=True)

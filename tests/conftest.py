@@ -53,6 +53,8 @@ from hub.settings import Settings
 # fails the test that sent it (`hub.graphql.fast.extension`).
 fast_path.set_differential(True)
 
+pytest_plugins = ["tests.hang_report"]
+
 POSTGRES_URL = os.environ.get("HUB_TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("HUB_TEST_REQUIRE_POSTGRES", "") == "1"
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL or REQUIRE_POSTGRES else ["sqlite"]

@@ -145,9 +145,8 @@ class ChangeFeed:
             self._stop_waking = None
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # gather, not `suppress(CancelledError)`: a cancel aimed at stop() itself goes on up.
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
         for subscriber in list(self._subscribers):
             subscriber.close()
@@ -172,8 +171,11 @@ class ChangeFeed:
 
     async def _run(self) -> None:
         while True:
+            # asyncio.timeout, never wait_for: on Python 3.11, wait_for swallows a cancel
+            # that lands as the wake-up completes, and stop() would then wait forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+                async with asyncio.timeout(self.poll_interval):
+                    await self._wake.wait()
             self._wake.clear()
             try:
                 if not self._started:

@@ -74,7 +74,8 @@ class PostgresListener:
             finally:
                 self.connected.clear()
                 with contextlib.suppress(Exception):
-                    await asyncio.wait_for(connection.close(), timeout=2)
+                    async with asyncio.timeout(2):  # not wait_for: see ChangeFeed._run
+                        await connection.close()
 
     async def _listen(self, connection: asyncpg.Connection) -> None:
         lost = asyncio.Event()
@@ -85,9 +86,11 @@ class PostgresListener:
         self.notify(None)  # what committed while we were not listening is in the outbox
         while not lost.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(lost.wait(), self.keepalive)
+                async with asyncio.timeout(self.keepalive):
+                    await lost.wait()
                 break
-            await asyncio.wait_for(connection.execute("SELECT 1"), timeout=self.keepalive)
+            async with asyncio.timeout(self.keepalive):
+                await connection.execute("SELECT 1")
         log.warning("listener: connection closed by the server; reconnecting")
 
     def _on_notification(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:

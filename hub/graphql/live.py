@@ -16,7 +16,6 @@ connections and subscriptions, and what a connection may run.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, cast
@@ -171,8 +170,7 @@ class LiveHandler(BaseGraphQLTransportWSHandler[Context, None]):
     async def shutdown(self) -> None:
         if self._watch is not None:
             self._watch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._watch
+            await asyncio.gather(self._watch, return_exceptions=True)  # see ChangeFeed.stop
         await super().shutdown()
         if self._key is not None:
             self.live.release(self._key)
@@ -186,7 +184,8 @@ class LiveHandler(BaseGraphQLTransportWSHandler[Context, None]):
             lambda e: e["kind"] == TOKEN_REVOKED and e.get("token") == token
         ) as revocations:
             try:
-                await asyncio.wait_for(anext(revocations), left)
+                async with asyncio.timeout(left):  # not wait_for: see ChangeFeed._run
+                    await anext(revocations)
                 reason = f"UNAUTHENTICATED: token {token} was revoked"
             except TimeoutError:
                 reason = f"UNAUTHENTICATED: token {token} expired"

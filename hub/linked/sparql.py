@@ -294,7 +294,8 @@ async def sparql_endpoint(request: Request) -> Response:
         None, _run_bounded, query, graph, limits.sparql_max_rows
     )
     try:
-        answer = await asyncio.wait_for(asyncio.shield(work), timeout=limits.sparql_timeout_s)
+        async with asyncio.timeout(limits.sparql_timeout_s):  # not wait_for: ChangeFeed._run
+            answer = await asyncio.shield(work)
     except TimeoutError:
         return PlainTextResponse(
             f"503 Service Unavailable: the query ran longer than {limits.sparql_timeout_s} s "

@@ -224,3 +224,28 @@ async def test_the_listener_reconnects_and_catches_up_after_losing_its_connectio
             publish(session, {"kind": "test.after", "n": 2})
             await session.commit()
         assert await _next(events) == {"kind": "test.after", "n": 2}
+
+
+@pytest.mark.parametrize("turns", range(4))
+async def test_the_feed_stops_even_when_stopped_as_a_wake_up_lands(
+    engine: AsyncEngine, turns: int
+) -> None:
+    # A commit wakes the feed and, `turns` loop iterations later, the app shuts down. On
+    # Python 3.11, `asyncio.wait_for` swallowed a cancel that arrived as its inner wait
+    # completed (turns 0 and 1): the feed ran on and stop() never returned, which hung a
+    # CI run in a fixture's teardown.
+    feed = ChangeFeed(engine, poll_interval=60, queue_size=10)
+    await feed.start()
+    tasks = list(feed._tasks)
+    await asyncio.sleep(0.1)  # the feed waits for a wake-up
+    feed._notified(None)
+    for _ in range(turns):
+        await asyncio.sleep(0)
+
+    stopping = asyncio.create_task(feed.stop())
+    done, _ = await asyncio.wait([stopping], timeout=WAIT)
+
+    for task in tasks:  # whatever happened, leave nothing running on the run's loop
+        task.cancel()
+    assert stopping in done, "stop() did not return"
+    assert all(task.done() for task in tasks)

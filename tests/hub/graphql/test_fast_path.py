@@ -11,10 +11,12 @@ demo reports.
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -474,3 +476,71 @@ async def test_a_loaded_field_loads_the_keys_of_a_whole_level_at_once() -> None:
     assert data == standard.data
     assert data["places"][2] == {"code": "a3", "parent": {"code": "q", "parent": None}}
     assert data["places"][3] == {"code": "x", "parent": None}
+
+
+@strawberry.enum
+class Colour(Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@strawberry.input
+class Box:
+    side: int
+
+
+CALLS: list[dict[str, Any]] = []
+
+
+@strawberry.type
+class ArgumentQuery:
+    @strawberry.field
+    def echo(
+        self,
+        text: str,
+        tags: list[str] | None = None,
+        # graphql-core hands every call that omits it this very list: the resolver's changes
+        # to it must not reach the next call.
+        defaults: list[int] | None = [1, 2],  # noqa: B006
+        colour: Colour | None = None,
+        colours: list[Colour] | None = None,
+        box: Box | None = None,
+        node: strawberry.relay.GlobalID | None = None,
+        maybe: strawberry.Maybe[int | None] = None,
+    ) -> str:
+        arguments = copy.deepcopy({k: v for k, v in locals().items() if k != "self"})
+        CALLS.append(arguments)
+        if defaults is not None:
+            defaults.append(99)
+        return repr(sorted((k, type(v).__name__, repr(v)) for k, v in arguments.items()))
+
+
+ECHOES = [
+    '{ echo(text: "a") }',
+    '{ echo(text: "a", tags: ["x", "y"], colour: RED, colours: [BLUE, RED]) }',
+    '{ echo(text: "a", tags: null, colour: null, box: null) }',
+    '{ echo(text: "a", box: {side: 2}) }',  # an input object: converted
+    '{ echo(text: "a", node: "UGxhY2U6MQ==") }',  # a GlobalID: converted
+    '{ echo(text: "a", maybe: null) }',  # a Maybe: Some(None)
+    '{ echo(text: "a", maybe: 3) }',
+    'query($t: [String!], $d: [Int!] = [3]) { echo(text: "v", tags: $t, defaults: $d) }',
+]
+
+
+@pytest.mark.parametrize("text", ECHOES)
+async def test_arguments_reach_a_resolver_as_strawberry_converts_them(text: str) -> None:
+    # The plan hands scalars, enums and lists of them on as graphql-core coerced them and
+    # converts the rest with strawberry; the resolver must get the same values either way.
+    schema = strawberry.Schema(ArgumentQuery)
+    plan = compile_operation(schema._schema, parse(text), None)
+    variables = {"t": ["p", "q"]}
+    CALLS.clear()
+    data = await execute(
+        plan, schema=schema, context=None, root_value=None, variable_values=variables
+    )
+    standard = await schema.execute(text, variable_values=variables)
+
+    assert standard.errors is None
+    assert data == standard.data
+    fast_call, standard_call = CALLS
+    assert fast_call == standard_call

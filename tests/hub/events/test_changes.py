@@ -57,7 +57,8 @@ async def feed(database_url: str, engine: AsyncEngine) -> AsyncIterator[ChangeFe
     feed = ChangeFeed(engine, poll_interval=60 if dsn else 0.2, queue_size=10, listen_dsn=dsn)
     await feed.start()
     if feed.listener is not None:
-        await asyncio.wait_for(feed.listener.connected.wait(), WAIT)
+        async with asyncio.timeout(WAIT):
+            await feed.listener.connected.wait()
     yield feed
     await feed.stop()
 
@@ -154,7 +155,8 @@ async def test_concurrent_writers_get_consecutive_versions_in_commit_order(
 
 
 async def _next(subscriber: AsyncIterator[dict[str, object]]) -> dict[str, object]:
-    return await asyncio.wait_for(anext(subscriber), WAIT)
+    async with asyncio.timeout(WAIT):
+        return await anext(subscriber)
 
 
 async def test_the_feed_delivers_commits_of_this_and_of_another_process_in_order(
@@ -218,7 +220,8 @@ async def test_the_listener_reconnects_and_catches_up_after_losing_its_connectio
             await session.commit()
 
         assert await _next(events) == {"kind": "test.after", "n": 1}
-        await asyncio.wait_for(listener.connected.wait(), WAIT)
+        async with asyncio.timeout(WAIT):
+            await listener.connected.wait()
         assert listener.connections == 2
         async with other_process() as session:
             publish(session, {"kind": "test.after", "n": 2})

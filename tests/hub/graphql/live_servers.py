@@ -55,7 +55,8 @@ async def serve_in_process(app: Starlette) -> AsyncIterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        await asyncio.wait_for(task, WAIT)
+        async with asyncio.timeout(WAIT):
+            await task
 
 
 @asynccontextmanager
@@ -125,7 +126,8 @@ class LiveClient:
         await self.connection.send(orjson.dumps(message).decode())
 
     async def receive(self, timeout: float = WAIT) -> dict[str, Any]:
-        raw = await asyncio.wait_for(self.connection.recv(), timeout)
+        async with asyncio.timeout(timeout):
+            raw = await self.connection.recv()
         message: dict[str, Any] = orjson.loads(raw)
         return message
 

@@ -74,7 +74,7 @@ class PostgresListener:
             finally:
                 self.connected.clear()
                 with contextlib.suppress(Exception):
-                    async with asyncio.timeout(2):  # not wait_for: see ChangeFeed._run
+                    async with asyncio.timeout(2):
                         await connection.close()
 
     async def _listen(self, connection: asyncpg.Connection) -> None:

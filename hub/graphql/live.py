@@ -184,7 +184,7 @@ class LiveHandler(BaseGraphQLTransportWSHandler[Context, None]):
             lambda e: e["kind"] == TOKEN_REVOKED and e.get("token") == token
         ) as revocations:
             try:
-                async with asyncio.timeout(left):  # not wait_for: see ChangeFeed._run
+                async with asyncio.timeout(left):
                     await anext(revocations)
                 reason = f"UNAUTHENTICATED: token {token} was revoked"
             except TimeoutError:

@@ -294,7 +294,7 @@ async def sparql_endpoint(request: Request) -> Response:
         None, _run_bounded, query, graph, limits.sparql_max_rows
     )
     try:
-        async with asyncio.timeout(limits.sparql_timeout_s):  # not wait_for: ChangeFeed._run
+        async with asyncio.timeout(limits.sparql_timeout_s):
             answer = await asyncio.shield(work)
     except TimeoutError:
         return PlainTextResponse(

@@ -379,9 +379,8 @@ def _arguments(
 
 
 # Per GraphQL argument name: its Python name, whether it is a list, and whether
-# `convert_arguments` hands its value on as graphql-core coerced it (a null, or unset,
-# always is);
-# None for a Maybe, which it wraps in Some, null or not.
+# `convert_arguments` hands its value on as graphql-core coerced it (a null or unset value
+# it always does); None for a Maybe, which it wraps in Some, null or not.
 _Kinds = dict[str, tuple[str, bool, bool] | None]
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Generic, TypeVar
 
 import strawberry
+from strawberry.types.nodes import SelectedField
 
 from hub.errors import InvalidInputError, LimitExceededError
 from hub.nul import NUL
@@ -154,3 +155,26 @@ def selects_total(info: Any) -> bool:
                 if getattr(inner, "name", None) == "totalCount":
                     return True
     return False
+
+
+def node_fields(info: Any) -> frozenset[str]:
+    """The names of the fields selected on the nodes of the connection being resolved
+    (`edges { node { ... } }`, through fragments, whatever their @skip/@include), so that a
+    resolver reads only what they show."""
+    found: set[str] = set()
+    for field in info.selected_fields:
+        for edges in _fields(field.selections):
+            if edges.name == "edges":
+                for node in _fields(edges.selections):
+                    if node.name == "node":
+                        found.update(f.name for f in _fields(node.selections))
+    return frozenset(found)
+
+
+def _fields(selections: Sequence[Any]) -> Iterator[Any]:
+    """The fields among `selections`, those of fragments included."""
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            yield selection
+        else:  # a fragment spread or an inline fragment
+            yield from _fields(selection.selections)

@@ -11,12 +11,18 @@ import strawberry
 
 from catalog.model import Frequency
 from hub.errors import InvalidInputError
-from hub.graphql.pagination import Connection, build_connection, page_request, selects_total
+from hub.graphql.pagination import (
+    Connection,
+    build_connection,
+    node_fields,
+    page_request,
+    selects_total,
+)
 from hub.metadata.types import Info
 from hub.observations import reads, service
 from hub.observations.models import StatusFlag
 from hub.observations.records import Dimensions, ObservationCriteria, ObservationRow
-from hub.observations.types import ChangeFeed, Observation, ObservationSeries
+from hub.observations.types import LEAN_FIELDS, ChangeFeed, Observation, ObservationSeries
 
 AsOf = Annotated[
     datetime | None,
@@ -111,6 +117,7 @@ class ObservationQuery:
             limit=page.first + 1,
             session=info.context.session,
             with_total=selects_total(info),
+            lean=node_fields(info) <= LEAN_FIELDS,
         )
         nodes = [Observation.from_row(row) for row in rows]
         return build_connection(

@@ -160,10 +160,11 @@ async def read_observations(
     limit: int,
     session: AsyncSession,
     with_total: bool = True,
+    lean: bool = False,
 ) -> tuple[list[ObservationRow], int]:
     """`service.list_observations` with the values of derived indicators named in
     `criteria.indicators` and, with `across_reorganisation`, those of `criteria.areas`
-    outside their validity."""
+    outside their validity (`lean` applies to the stored values' rows)."""
     if across_reorganisation and not criteria.indicators:
         raise InvalidInputError(
             "acrossReorganisation reads the indicators you name: give `indicators`",
@@ -171,7 +172,7 @@ async def read_observations(
         )
     if not across_reorganisation and not await derived_codes(criteria.indicators, session=session):
         return await service.list_observations(
-            criteria, after=after, limit=limit, session=session, with_total=with_total
+            criteria, after=after, limit=limit, session=session, with_total=with_total, lean=lean
         )
     records = await indicators_by_codes(criteria.indicators, session=session)
     computing = [
@@ -179,7 +180,7 @@ async def read_observations(
     ]
     if not computing:
         return await service.list_observations(
-            criteria, after=after, limit=limit, session=session, with_total=with_total
+            criteria, after=after, limit=limit, session=session, with_total=with_total, lean=lean
         )
     computed = await _rows(
         await _computed(computing, criteria, across_reorganisation, session=session), session
@@ -198,6 +199,7 @@ async def read_observations(
             limit=limit,
             session=session,
             with_total=with_total,
+            lean=lean,
         )
     if with_total:
         total += len(computed)

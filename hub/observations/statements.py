@@ -246,6 +246,44 @@ def labelled(chosen: sa.Subquery) -> sa.Select[*tuple[Any, ...]]:
     )
 
 
+# What `lean` leaves out of a row, as NULL under the names `labelled` gives them.
+LEFT_OUT_OF_LEAN = (
+    *("indicator_name_vi", "indicator_name_en", "area_name_vi", "area_name_en", "unit"),
+    *("status_flag", "comment", "revision", "report_version_id", "definition_version"),
+    *("recorded_at", "accepted_at", "published_formula"),
+)
+
+
+def lean(chosen: sa.Subquery) -> sa.Select[*tuple[Any, ...]]:
+    """The rows of `chosen(with_value=True)` as `labelled` names them, with the codes of
+    their indicator and area but none of the revision's details nor the labels (NULL).
+
+    For a page that selects none of them (`Observation.LEAN_FIELDS`): no join to the
+    revision, the definition it was reported under, its unit or the published definition,
+    and a fifth of the columns to decode (Q2 of the bench: 16 ms -> 7 ms at 1 M).
+    """
+    return (
+        sa.select(
+            chosen.c.id,
+            chosen.c.indicator_id,
+            chosen.c.area_id,
+            m.Indicator.code.label("indicator"),
+            m.Area.code.label("area"),
+            chosen.c.period,
+            chosen.c.period_start,
+            chosen.c.period_end,
+            chosen.c.frequency,
+            chosen.c.dimension_key,
+            chosen.c.revision_id,
+            chosen.c.value,
+            *(sa.null().label(name) for name in LEFT_OUT_OF_LEAN),
+        )
+        .select_from(chosen)
+        .join(m.Indicator, m.Indicator.id == chosen.c.indicator_id)
+        .join(m.Area, m.Area.id == chosen.c.area_id)
+    )
+
+
 def filters(
     criteria: ObservationCriteria, *, published: bool = False
 ) -> list[sa.ColumnElement[bool]]:

@@ -184,6 +184,18 @@ class Observation:
         return [ObservationRevision.from_record(r) for r in found]
 
 
+# The fields of `Observation` that a lean row (`service.list_observations(lean=True)`: the
+# codes, period, disaggregation and value, no revision details nor labels) answers as a full
+# one does; a page selecting only these reads lean rows.
+LEAN_FIELDS = frozenset(
+    {
+        *("__typename", "id", "indicatorCode", "areaCode", "period", "periodStart"),
+        *("periodEnd", "frequency", "dimensions", "value", "derived", "sourceAreas"),
+        *("indicator", "area", "revisions"),
+    }
+)
+
+
 @strawberry.type(description="A point of a series.")
 class SeriesPoint:
     period: str = strawberry.field(description="Period, SDMX form.")

@@ -1,0 +1,104 @@
+"""Pages of `observations` read lean rows when their nodes select only what a lean row
+carries (`LEAN_FIELDS`, PostgreSQL): each field answers as on a page selecting every field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from graphql import GraphQLObjectType, get_named_type, is_leaf_type
+from starlette.applications import Starlette
+
+from hub.graphql.fast.extension import in_shadow_run
+from hub.graphql.schema import build_schema
+from hub.observations.types import LEAN_FIELDS
+from tests.hub.api.conftest import graphql
+
+INDICATOR = "HUB-EXPORTS"  # monthly, by product group and ownership, every province
+PAGE = """
+query Page($indicator: String!, $asOf: DateTime) {
+  observations(filter: {indicators: [$indicator]}, first: 60, asOf: $asOf) {
+    edges { node { %s } }
+  }
+}
+"""
+
+
+def _selections() -> dict[str, str]:
+    """Every field of `Observation`, each as a selection (objects with all their leaves)."""
+    observation = build_schema()._schema.type_map["Observation"]
+    assert isinstance(observation, GraphQLObjectType)
+    selections = {}
+    for name, definition in observation.fields.items():
+        inner = get_named_type(definition.type)
+        if is_leaf_type(inner):
+            selections[name] = name
+        else:
+            assert isinstance(inner, GraphQLObjectType)
+            leaves = [n for n, f in inner.fields.items() if is_leaf_type(get_named_type(f.type))]
+            selections[name] = f"{name} {{ {' '.join(leaves)} }}"
+    return selections
+
+
+SELECTIONS = _selections()
+
+
+@contextmanager
+def capturing_sql(app: Starlette) -> Iterator[list[str]]:
+    statements: list[str] = []
+    engine = app.state.engine.sync_engine
+
+    def capture(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if not in_shadow_run():
+            statements.append(statement.lower())
+
+    sa.event.listen(engine, "before_cursor_execute", capture)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", capture)
+
+
+async def _nodes(client: httpx.AsyncClient, selection: str, **variables: Any) -> list[Any]:
+    body = await graphql(client, PAGE % selection, {"indicator": INDICATOR, **variables})
+    assert "errors" not in body, body
+    nodes: list[Any] = [edge["node"] for edge in body["data"]["observations"]["edges"]]
+    return nodes
+
+
+def test_lean_fields_are_fields_of_observation() -> None:
+    assert LEAN_FIELDS - {"__typename"} <= SELECTIONS.keys()
+
+
+@pytest.mark.parametrize("field", sorted(SELECTIONS))
+@pytest.mark.parametrize("as_of", [None, "2025-06-30T00:00:00+07:00"])
+async def test_each_field_answers_alone_as_beside_every_field(
+    client: httpx.AsyncClient, field: str, as_of: str | None
+) -> None:
+    everything = await _nodes(client, " ".join(SELECTIONS.values()), asOf=as_of)
+    alone = await _nodes(client, f"{SELECTIONS[field]} __typename", asOf=as_of)
+
+    assert len(everything) == 60
+    assert alone == [{field: node[field], "__typename": "Observation"} for node in everything]
+
+
+async def test_a_page_of_lean_fields_joins_no_revision_nor_labels(
+    client: httpx.AsyncClient, demo_app: Starlette, database_backend: str
+) -> None:
+    lean = " ".join(SELECTIONS[f] for f in sorted(LEAN_FIELDS - {"__typename"}))
+    with capturing_sql(demo_app) as lean_sql:
+        await _nodes(client, lean)
+    with capturing_sql(demo_app) as full_sql:
+        await _nodes(client, f"{lean} status")
+
+    def joins_units(statements: list[str]) -> bool:
+        (page,) = [s for s in statements if "from (select observation.id" in s]
+        return "join unit " in page
+
+    assert joins_units(full_sql)
+    assert joins_units(lean_sql) is (database_backend == "sqlite")

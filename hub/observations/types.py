@@ -42,6 +42,9 @@ class DimensionCode:
     code: str = strawberry.field(description="Code within it.")
 
 
+_new = object.__new__
+
+
 @lru_cache(maxsize=4096)  # a page repeats a few breakdowns; the codes are only read
 def _dimensions(pairs: tuple[tuple[str, str], ...]) -> list[DimensionCode]:
     return [DimensionCode(dimension=d, code=c) for d, c in pairs]
@@ -121,29 +124,33 @@ class Observation:
 
     @classmethod
     def from_row(cls, row: ObservationRow) -> Observation:
-        return cls(
-            indicator_code=row.indicator,
-            area_code=row.area,
-            period=row.period,
-            period_start=row.period_start,
-            period_end=row.period_end,
-            frequency=row.frequency,
-            dimensions=_dimensions(row.dimensions),
-            value=row.value,
-            unit_code=row.unit,
-            status=row.status_flag,
-            comment=row.comment,
-            revision=None if row.derived else row.revision,
-            definition_version=row.definition_version,
-            recorded_at=row.recorded_at,
-            accepted_at=row.accepted_at,
-            derived=row.derived,
-            source_areas=list(row.sources) if row.derived else [row.area],
-            observation_id=row.id,
-            dimension_key=row.dimension_key,
-            indicator_names=(row.indicator_name_vi, row.indicator_name_en),
-            area_names=(row.area_name_vi, row.area_name_en),
-        )
+        # Its fields set as one dict: the dataclass __init__ of twenty-one keyword arguments
+        # costs a microsecond more per row, a millisecond a page (`__init__` does no more).
+        observation = _new(cls)
+        observation.__dict__ = {
+            "indicator_code": row.indicator,
+            "area_code": row.area,
+            "period": row.period,
+            "period_start": row.period_start,
+            "period_end": row.period_end,
+            "frequency": row.frequency,
+            "dimensions": _dimensions(row.dimensions),
+            "value": row.value,
+            "unit_code": row.unit,
+            "status": row.status_flag,
+            "comment": row.comment,
+            "revision": None if row.derived else row.revision,
+            "definition_version": row.definition_version,
+            "recorded_at": row.recorded_at,
+            "accepted_at": row.accepted_at,
+            "derived": row.derived,
+            "source_areas": list(row.sources) if row.derived else [row.area],
+            "observation_id": row.id,
+            "dimension_key": row.dimension_key,
+            "indicator_names": (row.indicator_name_vi, row.indicator_name_en),
+            "area_names": (row.area_name_vi, row.area_name_en),
+        }
+        return observation
 
     @strawberry.field(description="Stable id of the value's series point.")
     def id(self) -> strawberry.ID:

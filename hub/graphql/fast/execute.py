@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, cast
 
 from graphql import (
@@ -34,6 +35,16 @@ from strawberry.types.enum import StrawberryEnumDefinition, has_enum_definition
 from strawberry.types.field import StrawberryField
 from strawberry.types.unset import UNSET
 
+from hub.graphql.fast.builder import (
+    ATTRIBUTE,
+    LEAF,
+    LOADED,
+    RESOLVER,
+    TYPENAME,
+    Bound,
+    Build,
+    compile_builder,
+)
 from hub.graphql.fast.drive import drive
 from hub.graphql.fast.plan import Entry, FieldPlan, Kind, OperationPlan, Output, Selection
 
@@ -60,8 +71,8 @@ class Run:
     pending: list[tuple[dict[str, Any], str, Any, Complete, PathLink]] = field(default_factory=list)
     # Arguments of each field, converted once per request (on first use, with its info).
     arguments: dict[int, dict[str, Any]] = field(default_factory=dict)
-    # Objects completed by pure selections: (selection, object id) -> (object, its JSON).
-    completed: dict[tuple[int, int], tuple[Any, dict[str, Any]]] = field(default_factory=dict)
+    # Objects and lists completed by pure selections: (selection, id) -> (value, its JSON).
+    completed: dict[tuple[int, int], tuple[Any, Any]] = field(default_factory=dict)
     # Loaded fields of the next level, by batch function: (object being built, key, the
     # load's key, completion, path).
     loads: dict[Any, list[tuple[dict[str, Any], str, Any, Complete, PathLink]]] = field(
@@ -108,11 +119,6 @@ async def execute(
     return data
 
 
-# A bound field: (key, kind, how to get its value, how to complete it). The kinds, by
-# frequency: an attribute that is a leaf (completed from its value alone), another
-# attribute, a resolver, a loaded field, __typename.
-LEAF, ATTRIBUTE, RESOLVER, LOADED, TYPENAME = range(5)
-Bound = tuple[str, int, Any, Any]
 Leaf = Callable[[Any], Any]
 
 
@@ -181,7 +187,9 @@ class _Binder:
             return _list(self._complete(output.item), output.non_null)
         assert output.selection is not None
         fields = self.fields(output.selection)
-        return _object_completion(fields, output, pure=_pure(fields))
+        # Bound once for every run (no @skip/@include): worth compiling.
+        build = compile_builder(fields) if self.variables is None else partial(_object, fields)
+        return _object_completion(fields, output, build, pure=_pure(fields))
 
 
 _INT_RANGE = range(-(2**31), 2**31)
@@ -218,6 +226,7 @@ def _leaf(output: Output) -> Leaf:
             raise Failed("a leaf value that does not coerce")
         return coerced
 
+    complete.plain = plain  # type: ignore[attr-defined]  # values of it complete as they are
     return complete
 
 
@@ -235,16 +244,28 @@ def _leaf_list(item: Leaf, non_null: bool) -> Complete:
 
 
 def _list(item: Complete, non_null: bool) -> Complete:
+    """Completes a list of objects. Of pure items, one list completes once per request, as
+    a pure object does: the breakdowns a page's rows share (one list per distinct key)."""
+    pure = getattr(item, "pure", True)
+    slot = id(item)
+
     def complete(value: Any, run: Run, path: PathLink) -> Any:
         if value is None:
             if non_null:
                 raise Failed("null for a non-null field")
             return None
+        if pure:
+            found = run.completed.get((slot, id(value)))
+            if found is not None:
+                return found[1]
         if type(value) not in _LISTS and not is_iterable(value):
             raise Failed("a list field returned no list")
-        return [item(v, run, (path, i)) for i, v in enumerate(value)]
+        out = [item(v, run, (path, i)) for i, v in enumerate(value)]
+        if pure:
+            run.completed[(slot, id(value))] = (value, out)  # the list kept: its id stays its
+        return out
 
-    complete.pure = getattr(item, "pure", True)  # type: ignore[attr-defined]
+    complete.pure = pure  # type: ignore[attr-defined]
     return complete
 
 
@@ -261,7 +282,9 @@ def _pure(fields: list[Bound]) -> bool:
     return True
 
 
-def _object_completion(fields: list[Bound], output: Output, *, pure: bool) -> Complete:
+def _object_completion(
+    fields: list[Bound], output: Output, build: Build, *, pure: bool
+) -> Complete:
     """Completes an object of this selection. A pure selection completes each object once
     per request: the indicator that a thousand rows of a page show is built once, and its
     JSON is shared (it is the same value each time)."""
@@ -278,7 +301,7 @@ def _object_completion(fields: list[Bound], output: Output, *, pure: bool) -> Co
                 return found[1]
         if is_type_of is not None and not is_type_of(value, None):
             raise Failed("an object of another type")
-        out = _object(fields, value, run, path)
+        out = build(value, run, path)
         if pure:
             run.completed[(slot, id(value))] = (value, out)  # the object kept: its id stays its
         return out

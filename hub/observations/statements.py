@@ -202,20 +202,11 @@ def labelled(chosen: sa.Subquery) -> sa.Select[*tuple[Any, ...]]:
     revision = ObservationRevision
     return (
         sa.select(
-            chosen.c.id,
-            chosen.c.indicator_id,
-            chosen.c.area_id,
-            m.Indicator.code.label("indicator"),
+            *_placed(chosen),
             sa.func.coalesce(current.name_vi, reported.name_vi).label("indicator_name_vi"),
             sa.func.coalesce(current.name_en, reported.name_en).label("indicator_name_en"),
-            m.Area.code.label("area"),
             m.Area.name_vi.label("area_name_vi"),
             m.Area.name_en.label("area_name_en"),
-            chosen.c.period,
-            chosen.c.period_start,
-            chosen.c.period_end,
-            chosen.c.frequency,
-            chosen.c.dimension_key,
             revision.id.label("revision_id"),
             revision.value,
             m.Unit.code.label("unit"),
@@ -264,16 +255,7 @@ def lean(chosen: sa.Subquery) -> sa.Select[*tuple[Any, ...]]:
     """
     return (
         sa.select(
-            chosen.c.id,
-            chosen.c.indicator_id,
-            chosen.c.area_id,
-            m.Indicator.code.label("indicator"),
-            m.Area.code.label("area"),
-            chosen.c.period,
-            chosen.c.period_start,
-            chosen.c.period_end,
-            chosen.c.frequency,
-            chosen.c.dimension_key,
+            *_placed(chosen),
             chosen.c.revision_id,
             chosen.c.value,
             *(sa.null().label(name) for name in LEFT_OUT_OF_LEAN),
@@ -281,6 +263,23 @@ def lean(chosen: sa.Subquery) -> sa.Select[*tuple[Any, ...]]:
         .select_from(chosen)
         .join(m.Indicator, m.Indicator.id == chosen.c.indicator_id)
         .join(m.Area, m.Area.id == chosen.c.area_id)
+    )
+
+
+def _placed(chosen: sa.Subquery) -> tuple[Any, ...]:
+    """What places a row of `chosen`: its identity with the codes of its indicator and area
+    (the caller joins both)."""
+    return (
+        chosen.c.id,
+        chosen.c.indicator_id,
+        chosen.c.area_id,
+        m.Indicator.code.label("indicator"),
+        m.Area.code.label("area"),
+        chosen.c.period,
+        chosen.c.period_start,
+        chosen.c.period_end,
+        chosen.c.frequency,
+        chosen.c.dimension_key,
     )
 
 

@@ -4,20 +4,17 @@ carries (`LEAN_FIELDS`, PostgreSQL): each field answers as on a page selecting e
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
-import sqlalchemy as sa
 from graphql import GraphQLObjectType, get_named_type, is_leaf_type
 from starlette.applications import Starlette
 
-from hub.graphql.fast.extension import in_shadow_run
 from hub.graphql.schema import build_schema
 from hub.observations.types import LEAN_FIELDS
 from tests.hub.api.conftest import graphql
+from tests.hub.api.test_observation_api import capturing_sql
 
 INDICATOR = "HUB-EXPORTS"  # monthly, by product group and ownership, every province
 PAGE = """
@@ -46,22 +43,6 @@ def _selections() -> dict[str, str]:
 
 
 SELECTIONS = _selections()
-
-
-@contextmanager
-def capturing_sql(app: Starlette) -> Iterator[list[str]]:
-    statements: list[str] = []
-    engine = app.state.engine.sync_engine
-
-    def capture(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        if not in_shadow_run():
-            statements.append(statement.lower())
-
-    sa.event.listen(engine, "before_cursor_execute", capture)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", capture)
 
 
 async def _nodes(client: httpx.AsyncClient, selection: str, **variables: Any) -> list[Any]:

@@ -2,10 +2,11 @@
 
 A read is an inner query over `observation` alone, carrying every filter and the id of the
 revision each observation's state is read from (`chosen`), and an outer query joining that
-page's rows to their revision and labels by primary key (`labelled`). The revision is picked
-by a correlated subquery that probes `ix_observation_revision_current` once per observation,
-on SQLite and PostgreSQL alike; a page's ORDER BY and LIMIT go on the inner query, so only
-the page's rows are joined. (A join on "revision id = correlated subquery" made PostgreSQL
+page's rows to their revision and labels by primary key (`labelled`), or to the codes of
+their indicator and area only (`lean`). The revision is picked by a correlated subquery that
+probes `ix_observation_revision_current` once per observation (on PostgreSQL a LATERAL join,
+which brings the value with the probe); a page's ORDER BY and LIMIT go on the inner query,
+so only the page's rows are joined. (A join on "revision id = correlated subquery" made PostgreSQL
 hash every revision: seconds per page at a million revisions, against milliseconds now.)
 """
 

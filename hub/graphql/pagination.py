@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any, Generic, TypeVar
 
 import strawberry
-from strawberry.types.nodes import SelectedField
+from strawberry.types.nodes import SelectedField, Selection
 
 from hub.errors import InvalidInputError, LimitExceededError
 from hub.nul import NUL
@@ -143,26 +143,21 @@ async def paginate(
     return build_connection(kind, nodes, [key(n) for n in nodes], request=page, total=total)
 
 
-def selects_total(info: Any) -> bool:
-    """Whether the query asks for `totalCount` of the connection being resolved (counting can
-    cost more than the page itself on a large table, so it is only done when asked)."""
-    for field in info.selected_fields:
-        for selection in getattr(field, "selections", ()):
-            if getattr(selection, "name", None) == "totalCount":
-                return True
-            # Fragments (`... on ObservationConnection { totalCount }`) hold selections too.
-            for inner in getattr(selection, "selections", ()) or ():
-                if getattr(inner, "name", None) == "totalCount":
-                    return True
-    return False
+def selects_total(selected: Sequence[Selection]) -> bool:
+    """Whether `selected` (`info.selected_fields` of the connection being resolved) asks for
+    `totalCount` (counting can cost more than the page itself on a large table, so it is only
+    done when asked); through fragments too."""
+    return any(
+        f.name == "totalCount" for field in _fields(selected) for f in _fields(field.selections)
+    )
 
 
-def node_fields(info: Any) -> frozenset[str]:
-    """The names of the fields selected on the nodes of the connection being resolved
-    (`edges { node { ... } }`, through fragments, whatever their @skip/@include), so that a
-    resolver reads only what they show."""
+def node_fields(selected: Sequence[Selection]) -> frozenset[str]:
+    """The names of the fields `selected` (`info.selected_fields` of the connection being
+    resolved) selects on its nodes (`edges { node { ... } }`, through fragments, whatever
+    their @skip/@include), so that a resolver reads only what they show."""
     found: set[str] = set()
-    for field in info.selected_fields:
+    for field in _fields(selected):
         for edges in _fields(field.selections):
             if edges.name == "edges":
                 for node in _fields(edges.selections):
@@ -171,7 +166,7 @@ def node_fields(info: Any) -> frozenset[str]:
     return frozenset(found)
 
 
-def _fields(selections: Sequence[Any]) -> Iterator[Any]:
+def _fields(selections: Sequence[Selection]) -> Iterator[SelectedField]:
     """The fields among `selections`, those of fragments included."""
     for selection in selections:
         if isinstance(selection, SelectedField):

@@ -99,6 +99,7 @@ class ObservationQuery:
         across_reorganisation: AcrossReorganisation = False,
     ) -> Connection[Observation]:
         page = page_request("observation", first, after, info.context.settings.limits, decode=False)
+        selected = info.selected_fields  # converted by strawberry at each read: once here
         f = filter or ObservationFilter()
         criteria = ObservationCriteria(
             indicators=tuple(f.indicators or ()),
@@ -116,8 +117,8 @@ class ObservationQuery:
             after=page.after,
             limit=page.first + 1,
             session=info.context.session,
-            with_total=selects_total(info),
-            lean=node_fields(info) <= LEAN_FIELDS,
+            with_total=selects_total(selected),
+            lean=node_fields(selected) <= LEAN_FIELDS,
         )
         nodes = [Observation.from_row(row) for row in rows]
         return build_connection(

@@ -83,3 +83,26 @@ async def test_a_page_of_lean_fields_joins_no_revision_nor_labels(
 
     assert joins_units(full_sql)
     assert joins_units(lean_sql) is (database_backend == "sqlite")
+
+
+async def test_fragments_count_in_what_a_page_selects(
+    client: httpx.AsyncClient, demo_app: Starlette, database_backend: str
+) -> None:
+    text = """
+query($indicator: String!) {
+  observations(filter: {indicators: [$indicator]}, first: 5) {
+    edges { ...Edge }
+  }
+}
+fragment Edge on ObservationEdge { node { period ... on Observation { ...Shown } } }
+fragment Shown on Observation { value %s }
+"""
+    pages = []
+    for extra in ("areaCode", "status"):
+        with capturing_sql(demo_app) as statements:
+            body = await graphql(client, text % extra, {"indicator": INDICATOR})
+        assert "errors" not in body, body
+        (page,) = [s for s in statements if "from (select observation.id" in s]
+        pages.append("join unit " in page)
+
+    assert pages == [database_backend == "sqlite", True]

@@ -39,7 +39,16 @@ async def test_the_total_is_counted_only_when_selected(
             client, "{ observations(first: 5) { totalCount edges { node { value } } } }"
         )
 
-    assert "errors" not in plain and "errors" not in counted
+    with capturing_sql(catalog_app) as through_fragments:
+        fragments = await graphql(
+            client,
+            "{ observations(first: 5) { ...Page } } "
+            "fragment Page on ObservationConnection { ... { ...Total } edges { node { value } } } "
+            "fragment Total on ObservationConnection { totalCount }",
+        )
+
+    assert "errors" not in plain and "errors" not in counted and "errors" not in fragments
     assert counted["data"]["observations"]["totalCount"] == 0
     assert not any("count(" in s for s in without_total)
     assert any("count(" in s for s in with_total)
+    assert any("count(" in s for s in through_fragments)

@@ -40,15 +40,30 @@ from sqlalchemy.util import greenlet_spawn
 class _Compiled:
     """What every run of one compiled statement shares."""
 
-    sql: str
     keys: list[str]
     # Per result column, what else keys it in a row (the column objects, as Core's rows).
     extra: list[Sequence[Any]]
-    # The result processors, once the first run told the columns' PostgreSQL types.
-    processors: dict[tuple[int, ...], list[Any]] = field(default_factory=dict)
+    # Rows' metadata (names, result processors) by the columns' PostgreSQL types, which
+    # the first run tells.
+    metadata: dict[tuple[int, ...], SimpleResultMetaData] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Bound:
+    """A statement ready to run: its SQL and arguments, for one dialect."""
+
+    dialect: Dialect
+    compiled: SQLCompiler
+    shared: _Compiled
+    sql: str
+    arguments: list[Any]
 
 
 _COMPILED: weakref.WeakKeyDictionary[SQLCompiler, _Compiled] = weakref.WeakKeyDictionary()
+# By statement object: the hot reads keep theirs (an lru_cache over their criteria), so
+# they bind once instead of at each run (the compiled cache's lookup hashes the whole
+# statement's key). A statement is immutable; one made per request leaves with it.
+_BOUND: weakref.WeakKeyDictionary[sa.Select[Any], _Bound] = weakref.WeakKeyDictionary()
 
 
 async def select(engine: AsyncEngine, statement: sa.Select[Any]) -> Result[Any] | None:
@@ -60,25 +75,13 @@ async def select(engine: AsyncEngine, statement: sa.Select[Any]) -> Result[Any] 
         return None
     if sync_engine.dispatch.before_cursor_execute or sync_engine.dispatch.after_cursor_execute:
         return None
-    compiled, extracted, collected, _ = statement._compile_w_cache(
-        dialect,
-        compiled_cache=sync_engine._compiled_cache,
-        column_keys=[],
-        schema_translate_map=None,
-    )
-    if not isinstance(compiled, SQLCompiler) or compiled.schema_translate_map:
-        return None
-    parameters = compiled.construct_params(
-        extracted_parameters=extracted, escape_names=False, _collected_params=collected
-    )
-    sql, arguments = _bound(compiled, parameters)
-    shared = _COMPILED.get(compiled)
-    if shared is None:
-        shared = _COMPILED[compiled] = _Compiled(
-            compiled.string,
-            [column.keyname for column in compiled._result_columns],
-            [column.objects for column in compiled._result_columns],
-        )
+    bound = _BOUND.get(statement)
+    if bound is None or bound.dialect is not dialect:
+        bound = _bind(statement, sync_engine)
+        if bound is None:
+            return None
+        _BOUND[statement] = bound
+    sql, arguments, shared = bound.sql, bound.arguments, bound.shared
     fairy = await greenlet_spawn(sync_engine.pool.connect)
     try:
         adapter: Any = fairy.dbapi_connection  # the dialect's AsyncAdapt_asyncpg_connection
@@ -95,14 +98,40 @@ async def select(engine: AsyncEngine, statement: sa.Select[Any]) -> Result[Any] 
     finally:
         await greenlet_spawn(fairy.close)
     types = tuple(attribute.type.oid for attribute in attributes)
-    processors = shared.processors.get(types)
-    if processors is None:
-        processors = shared.processors[types] = [
+    metadata = shared.metadata.get(types)
+    if metadata is None:
+        processors = [
             column.type._cached_result_processor(dialect, oid)
-            for column, oid in zip(compiled._result_columns, types, strict=True)
+            for column, oid in zip(bound.compiled._result_columns, types, strict=True)
         ]
-    metadata = SimpleResultMetaData(shared.keys, extra=shared.extra, _processors=processors)
+        metadata = shared.metadata[types] = SimpleResultMetaData(
+            shared.keys, extra=shared.extra, _processors=processors
+        )
     return IteratorResult(metadata, iter(records))
+
+
+def _bind(statement: sa.Select[Any], engine: sa.Engine) -> _Bound | None:
+    """`statement` compiled through the engine's compiled cache and bound, as Core does."""
+    dialect = engine.dialect
+    compiled, extracted, collected, _ = statement._compile_w_cache(
+        dialect,
+        compiled_cache=engine._compiled_cache,
+        column_keys=[],
+        schema_translate_map=None,
+    )
+    if not isinstance(compiled, SQLCompiler) or compiled.schema_translate_map:
+        return None
+    parameters = compiled.construct_params(
+        extracted_parameters=extracted, escape_names=False, _collected_params=collected
+    )
+    sql, arguments = _bound(compiled, parameters)
+    shared = _COMPILED.get(compiled)
+    if shared is None:
+        shared = _COMPILED[compiled] = _Compiled(
+            [column.keyname for column in compiled._result_columns],
+            [column.objects for column in compiled._result_columns],
+        )
+    return _Bound(dialect, compiled, shared, sql, arguments)
 
 
 def _bound(compiled: SQLCompiler, parameters: MutableMapping[str, Any]) -> tuple[str, list[Any]]:

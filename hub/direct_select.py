@@ -14,7 +14,8 @@ wrapping the dialect's translation of asyncpg's exception.
 
 `select` returns None where it does not apply, and the caller executes the standard way:
 other dialects, statements with execution options or a schema translation, engines with
-cursor-execution listeners (they see every statement Core runs: tests count statements so).
+cursor-execution listeners (they see every statement Core runs: tests count statements so),
+and a pool that cannot give a connection (Core's attempt raises Core's error).
 
 It reads SQLAlchemy 2.1's internals (`_compile_w_cache`, the compiled form's positional
 parameters and result columns, the asyncpg adapter's `_prepare`); the pin in pyproject.toml
@@ -82,7 +83,10 @@ async def select(engine: AsyncEngine, statement: sa.Select[Any]) -> Result[Any] 
             return None
         _BOUND[statement] = bound
     sql, arguments, shared = bound.sql, bound.arguments, bound.shared
-    fairy = await greenlet_spawn(sync_engine.pool.connect)
+    try:
+        fairy = await greenlet_spawn(sync_engine.pool.connect)
+    except Exception:  # no connection: the standard execution tries and raises its own error
+        return None
     try:
         adapter: Any = fairy.dbapi_connection  # the dialect's AsyncAdapt_asyncpg_connection
         try:

@@ -132,6 +132,22 @@ async def test_cursor_listeners_see_the_statement_run_by_core(reading: AsyncEngi
     assert answer is None and seen == []  # None: the caller executes it, with its listeners
 
 
+async def test_without_a_connection_the_standard_way_raises_its_own_error(
+    database_backend: str,
+) -> None:
+    nowhere = create_engine(Settings(database_url="postgresql+asyncpg://hub@127.0.0.1:1/hub"))
+    statement = sa.select(sa.literal(1).label("one"))
+    try:
+        answer = await direct_select.select(nowhere, statement)
+        with pytest.raises(OSError, match="Connect call failed"):  # as Core raises it
+            async with nowhere.connect() as connection:
+                await connection.execute(statement)
+    finally:
+        await nowhere.dispose()
+
+    assert answer is None
+
+
 async def test_statements_with_execution_options_run_the_standard_way(
     reading: AsyncEngine,
 ) -> None:

@@ -19,7 +19,7 @@ and a pool that cannot give a connection (Core's attempt raises Core's error).
 
 It reads SQLAlchemy 2.1's internals (`_compile_w_cache`, the compiled form's positional
 parameters and result columns, the asyncpg adapter's `_prepare`); the pin in pyproject.toml
-keeps that release line, and the suite runs every read on PostgreSQL through here.
+keeps that release line, and the suite's queries on PostgreSQL read through here.
 """
 
 from __future__ import annotations

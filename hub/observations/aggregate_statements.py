@@ -186,42 +186,12 @@ def _combine(
     # latest period (for LAST).
     inner_keys = ["source_area", "area", "dimension_key", *period_keys]
     inner_keys += [f"code_{c}" for c in request.by_dimensions]
-    partition = [rows.c[k] for k in inner_keys if k != "area"]
-    ranked_columns = [rows.c[k] for k in rows.c.keys()]  # noqa: SIM118 (names, not columns)
-    if target is not None:
-        ranked_columns.append(sa.func.max(rows.c.span).over(partition_by=partition).label("top"))
-    if period_rule is PeriodAggregation.LAST and target is not None:
-        # Only LAST reads it: a second window with its own order costs a sort per aggregate.
-        latest = sa.func.row_number().over(
-            partition_by=partition, order_by=rows.c.period_start.desc()
-        )
-        ranked_columns.append(latest.label("latest"))
-    ranked = sa.select(*ranked_columns).subquery("ranked")
-    timed = sa.select(*(ranked.c[k] for k in inner_keys))
-    if target is not None:
-        timed = timed.where(ranked.c.span == ranked.c.top)
-    t_sum = exact_sum(ranked.c.value)
-    t_count = sa.func.sum(ranked.c.n)
-    if period_rule is PeriodAggregation.LAST and target is not None:
-        t_value: Any = exact_sum(sa.case((ranked.c.latest == 1, ranked.c.value)))
-        t_count = sa.func.sum(sa.case((ranked.c.latest == 1, ranked.c.n), else_=0))
-    elif period_rule is PeriodAggregation.AVERAGE and target is not None and not weighted:
-        t_value = exact_quotient(t_sum, sa.func.count())
+    partition = [k for k in inner_keys if k != "area"]
+    if target is not None and period_rule is not PeriodAggregation.LAST:
+        inner = _timed_by_frequency(rows, inner_keys, partition, period_rule, weighted)
     else:
-        t_value = t_sum
-    timed = timed.add_columns(
-        t_value.label("t_value"),
-        t_count.label("t_count"),
-        sa.func.max(ranked.c.derived).label("t_derived"),
-        sa.func.min(ranked.c.derived).label("t_own"),
-    )
-    if weighted:
-        timed = timed.add_columns(
-            exact_sum(ranked.c.vw).label("t_vw"),
-            exact_sum(ranked.c.weight).label("t_w"),
-        )
-    timed = timed.group_by(*(ranked.c[k] for k in inner_keys))
-    inner = timed.subquery("timed")
+        last = target is not None
+        inner = _timed_by_row(rows, inner_keys, partition, last=last, weighted=weighted)
 
     # Across the group.
     area = _GROUP_AREA
@@ -248,3 +218,72 @@ def _combine(
     if outer_keys:
         statement = statement.group_by(*outer_keys).order_by(*outer_keys)
     return statement, target
+
+
+def _timed_measures(
+    values: Any, weighted: bool, *, average: bool = False, latest: Any = None
+) -> list[Any]:
+    """The measures of values rolled up over time, of the rows whose columns are `values`:
+    their average (`average`, unless weighted) or sum, or the value of the row where
+    `latest` holds (LAST)."""
+    if latest is not None:
+        t_value: Any = exact_sum(sa.case((latest, values.value)))
+        t_count = sa.func.sum(sa.case((latest, values.n), else_=0))
+    else:
+        t_value = exact_sum(values.value)
+        if average and not weighted:
+            t_value = exact_quotient(t_value, sa.func.count())
+        t_count = sa.func.sum(values.n)
+    measures = [
+        t_value.label("t_value"),
+        t_count.label("t_count"),
+        sa.func.max(values.derived).label("t_derived"),
+        sa.func.min(values.derived).label("t_own"),
+    ]
+    if weighted:
+        measures += [exact_sum(values.vw).label("t_vw"), exact_sum(values.weight).label("t_w")]
+    return measures
+
+
+def _timed_by_frequency(
+    rows: sa.Subquery,
+    inner_keys: list[str],
+    partition: list[str],
+    period_rule: PeriodAggregation,
+    weighted: bool,
+) -> sa.Subquery:
+    """Rolled up into target periods from the longest frequency present: the rows grouped
+    per frequency first, then the group of the longest kept. The same groups as keeping the
+    rows of the longest frequency and grouping them (`_timed_by_row`), with one sort of the
+    rows instead of two, and the window over the groups instead of over every row."""
+    keys = [rows.c[k] for k in inner_keys]
+    top = sa.func.max(rows.c.span).over(partition_by=[rows.c[k] for k in partition])
+    average = period_rule is PeriodAggregation.AVERAGE
+    measures = _timed_measures(rows.c, weighted, average=average)
+    spans = (
+        sa.select(*keys, rows.c.span, top.label("top"), *measures)
+        .group_by(*keys, rows.c.span)
+        .subquery("spans")
+    )
+    kept = [spans.c[k] for k in inner_keys] + [spans.c[m.name] for m in measures]
+    return sa.select(*kept).where(spans.c.span == spans.c.top).subquery("timed")
+
+
+def _timed_by_row(
+    rows: sa.Subquery, inner_keys: list[str], partition: list[str], *, last: bool, weighted: bool
+) -> sa.Subquery:
+    """Rolled up row by row: with `last` (LAST into a target frequency), the latest row of
+    the longest frequency present, which windows over the rows find; else (no target
+    frequency) the periods as they are."""
+    if not last:
+        keys = [rows.c[k] for k in inner_keys]
+        timed = sa.select(*keys, *_timed_measures(rows.c, weighted)).group_by(*keys)
+        return timed.subquery("timed")
+    over = [rows.c[k] for k in partition]
+    top = sa.func.max(rows.c.span).over(partition_by=over)
+    latest = sa.func.row_number().over(partition_by=over, order_by=rows.c.period_start.desc())
+    ranked = sa.select(*rows.c, top.label("top"), latest.label("latest")).subquery("ranked")
+    keys = [ranked.c[k] for k in inner_keys]
+    measures = _timed_measures(ranked.c, weighted, latest=ranked.c.latest == 1)
+    timed = sa.select(*keys, *measures).where(ranked.c.span == ranked.c.top).group_by(*keys)
+    return timed.subquery("timed")

@@ -254,8 +254,8 @@ def _timed_by_frequency(
 ) -> sa.Subquery:
     """Rolled up into target periods from the longest frequency present: the rows grouped
     per frequency first, then the group of the longest kept. The same groups as keeping the
-    rows of the longest frequency and grouping them (`_timed_by_row`), with one sort of the
-    rows instead of two, and the window over the groups instead of over every row."""
+    rows of the longest frequency and grouping them (as `_timed_by_row` does for LAST), with
+    one sort of the rows instead of two, and the window over the groups, not every row."""
     keys = [rows.c[k] for k in inner_keys]
     top = sa.func.max(rows.c.span).over(partition_by=[rows.c[k] for k in partition])
     average = period_rule is PeriodAggregation.AVERAGE

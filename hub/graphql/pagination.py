@@ -113,13 +113,20 @@ def build_connection(
     edges = [Edge(node=n, key=k, encode=encode) for n, k in zip(nodes, keys, strict=True)]
     return Connection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=has_next,
-            has_previous_page=request.after is not None,
-            start_cursor=encode(keys[0]) if keys else None,
-            end_cursor=encode(keys[-1]) if keys else None,
-        ),
+        page_info=page_info(request, keys, has_next=has_next, encode=encode),
         total_count=total,
+    )
+
+
+def page_info(
+    request: PageRequest, keys: Sequence[Any], *, has_next: bool, encode: Callable[[Any], str]
+) -> PageInfo:
+    """Where a page whose items have the sort keys `keys` sits in the whole list."""
+    return PageInfo(
+        has_next_page=has_next,
+        has_previous_page=request.after is not None,
+        start_cursor=encode(keys[0]) if keys else None,
+        end_cursor=encode(keys[-1]) if keys else None,
     )
 
 

@@ -11,8 +11,10 @@ import strawberry
 
 from catalog.model import Frequency
 from hub.errors import InvalidInputError
+from hub.graphql.fast.projected import projected_by
 from hub.graphql.pagination import (
     Connection,
+    PageRequest,
     build_connection,
     node_fields,
     page_request,
@@ -21,6 +23,7 @@ from hub.graphql.pagination import (
 from hub.metadata.types import Info
 from hub.observations import reads, service
 from hub.observations.models import StatusFlag
+from hub.observations.projection import page_projection
 from hub.observations.records import Dimensions, ObservationCriteria, ObservationRow
 from hub.observations.types import LEAN_FIELDS, ChangeFeed, Observation, ObservationSeries
 
@@ -82,6 +85,43 @@ class ObservationFilter:
     )
 
 
+async def read_page(
+    info: Info,
+    filter: ObservationFilter | None = None,
+    first: int | None = None,
+    after: str | None = None,
+    as_of: datetime | None = None,
+    across_reorganisation: bool = False,
+    *,
+    with_total: bool,
+    lean: bool,
+) -> tuple[PageRequest, list[ObservationRow], int]:
+    """The rows of the `observations` field's page (one more than the page, when there is
+    a next one) and the total: what its resolver and its projection both show."""
+    page = page_request("observation", first, after, info.context.settings.limits, decode=False)
+    f = filter or ObservationFilter()
+    criteria = ObservationCriteria(
+        indicators=tuple(f.indicators or ()),
+        areas=tuple(f.areas or ()),
+        period_from=f.period_from,
+        period_to=f.period_to,
+        frequency=f.frequency,
+        dimensions=_dimensions(f.dimensions),
+        status_flags=tuple(f.status or ()),
+        as_of=as_of,
+    )
+    rows, total = await reads.read_observations(
+        criteria,
+        across_reorganisation=across_reorganisation,
+        after=page.after,
+        limit=page.first + 1,
+        session=info.context.session,
+        with_total=with_total,
+        lean=lean,
+    )
+    return page, rows, total
+
+
 @strawberry.type
 class ObservationQuery:
     @strawberry.field(
@@ -89,6 +129,7 @@ class ObservationQuery:
         "breakdown, as a Relay connection; `asOf` reads any past state. Derived indicators "
         "named in `filter.indicators` are computed from their inputs (`derived: true`)."
     )
+    @projected_by(page_projection(read_page))
     async def observations(
         self,
         info: Info,
@@ -98,25 +139,14 @@ class ObservationQuery:
         as_of: AsOf = None,
         across_reorganisation: AcrossReorganisation = False,
     ) -> Connection[Observation]:
-        page = page_request("observation", first, after, info.context.settings.limits, decode=False)
         selected = info.selected_fields  # converted by strawberry at each read: once here
-        f = filter or ObservationFilter()
-        criteria = ObservationCriteria(
-            indicators=tuple(f.indicators or ()),
-            areas=tuple(f.areas or ()),
-            period_from=f.period_from,
-            period_to=f.period_to,
-            frequency=f.frequency,
-            dimensions=_dimensions(f.dimensions),
-            status_flags=tuple(f.status or ()),
-            as_of=as_of,
-        )
-        rows, total = await reads.read_observations(
-            criteria,
-            across_reorganisation=across_reorganisation,
-            after=page.after,
-            limit=page.first + 1,
-            session=info.context.session,
+        page, rows, total = await read_page(
+            info,
+            filter,
+            first,
+            after,
+            as_of,
+            across_reorganisation,
             with_total=selects_total(selected),
             lean=node_fields(selected) <= LEAN_FIELDS,
         )

@@ -46,7 +46,16 @@ from hub.graphql.fast.builder import (
     compile_builder,
 )
 from hub.graphql.fast.drive import drive
-from hub.graphql.fast.plan import Entry, FieldPlan, Kind, OperationPlan, Output, Selection
+from hub.graphql.fast.plan import (
+    Entry,
+    FieldPlan,
+    Kind,
+    OperationPlan,
+    Output,
+    Selection,
+    Unsupported,
+)
+from hub.graphql.fast.projected import projection_of
 
 # (parent path, key): a response path, made a graphql-core Path only if a resolver asks.
 PathLink = tuple[Any, str | int] | None
@@ -165,6 +174,10 @@ class _Binder:
             assert plan.output is not None and plan.strawberry_field is not None
             output = plan.output
             if plan.kind is Kind.RESOLVER:
+                projected = self._projected(plan, nodes)
+                if projected is not None:
+                    bound.append(projected)
+                    continue
                 bound.append((plan.key, RESOLVER, _caller(plan, nodes), self._complete(output)))
             elif plan.kind is Kind.LOADED:
                 assert plan.loaded is not None
@@ -176,6 +189,28 @@ class _Binder:
                 name = plan.strawberry_field.python_name
                 bound.append((plan.key, ATTRIBUTE, name, self._complete(output)))
         return bound
+
+    def _projected(self, plan: FieldPlan, nodes: list[FieldNode]) -> Bound | None:
+        """The field answered by its resolver's projection (`fast.projected`), when it has
+        one that covers the selection; only in a binding made once for every run."""
+        field_ = plan.strawberry_field
+        assert field_ is not None and field_.base_resolver is not None
+        compile_projection = projection_of(field_.base_resolver.wrapped_func)
+        if compile_projection is None or self.variables is not None:
+            return None
+        try:
+            projected = compile_projection(plan, self)
+        except Unsupported:
+            return None
+        return (plan.key, RESOLVER, _caller(plan, nodes, call=projected), _as_is)
+
+    def complete(self, output: Output) -> Complete:
+        """How a value of `output` completes (for projections)."""
+        return self._complete(output)
+
+    def leaf(self, output: Output) -> Leaf:
+        """How a leaf value of `output` completes (for projections)."""
+        return _leaf(output)
 
     def _complete(self, output: Output) -> Complete:
         if output.coerce is not None:
@@ -337,8 +372,21 @@ def _object(fields: list[Bound], source: Any, run: Run, path: PathLink) -> dict[
     return out
 
 
-def _caller(plan: FieldPlan, nodes: list[FieldNode]) -> Callable[[Any, Run, PathLink], Any]:
-    """Calls the field's resolver as strawberry does (`schema_converter.get_arguments`)."""
+def _as_is(value: Any, run: Run, path: PathLink) -> Any:
+    """The completion of a projected field: its projection wrote the JSON."""
+    return value
+
+
+_as_is.pure = False  # type: ignore[attr-defined]
+
+
+def _caller(
+    plan: FieldPlan,
+    nodes: list[FieldNode],
+    call: Callable[[Run, dict[str, Any]], Any] | None = None,
+) -> Callable[[Any, Run, PathLink], Any]:
+    """Calls the field's resolver as strawberry does (`schema_converter.get_arguments`),
+    or `call(run, the resolver's keyword arguments)` instead (a projection)."""
     field_ = plan.strawberry_field
     assert field_ is not None and field_.base_resolver is not None
     resolver = field_.base_resolver
@@ -350,8 +398,9 @@ def _caller(plan: FieldPlan, nodes: list[FieldNode]) -> Callable[[Any, Run, Path
     function = cast(Callable[..., Any], resolver.wrapped_func)
     template = _InfoTemplate(plan, nodes)
     slot = id(template)
+    projected = call
 
-    def call(source: Any, run: Run, path: PathLink) -> Any:
+    def caller(source: Any, run: Run, path: PathLink) -> Any:
         kwargs = run.arguments.get(slot)
         if kwargs is None:
             kwargs = run.arguments[slot] = _arguments(template, run, field_, path)
@@ -361,11 +410,14 @@ def _caller(plan: FieldPlan, nodes: list[FieldNode]) -> Callable[[Any, Run, Path
                 kwargs[info_name] = _info(template, run, path, field_)
             for name in source_names:
                 kwargs[name] = source
+        if projected is not None:
+            return projected(run, kwargs)
         return function(source, **kwargs) if has_self else function(**kwargs)
 
     # A sync resolver of its object and arguments alone (no info, no parent or root).
-    call.pure = not (field_.is_async or info_name or source_names)  # type: ignore[attr-defined]
-    return call
+    pure = not (projected or field_.is_async or info_name or source_names)
+    caller.pure = pure  # type: ignore[attr-defined]
+    return caller
 
 
 def _arguments(

@@ -120,8 +120,9 @@ class _EdgesWriter:
 
     def __init__(self, edge: Selection, completions: Completions) -> None:
         env: dict[str, Any] = dict(ROW_NAMES)
-        # Per loaded field: the function of a row that is its key, and the batch load.
-        self.loads: list[tuple[Callable[[ObservationRow], Any], Any]] = []
+        # Per loaded field: the function of a row that is its key, the batch load, and the
+        # completion of what it loads.
+        self.loads: list[tuple[Callable[[ObservationRow], Any], Any, Any]] = []
         self.shown: set[str] = set()  # the node's fields, by name (`LEAN_FIELDS`' names)
         fields = []
         for i, field in enumerate(edge.fields):
@@ -160,10 +161,14 @@ class _EdgesWriter:
             if field.kind is Kind.LOADED:
                 assert field.loaded is not None
                 expression = ROW_VALUES[field.loaded.attribute]
-                env[name] = completions.complete(field.output)
+                complete = completions.complete(field.output)
                 loaded = f"l{len(self.loads)}"
-                self.loads.append((row_function(expression), field.loaded.batch_load))
-                items.append(f"{key}: {name}({loaded}[{expression}], run, None)")
+                self.loads.append((row_function(expression), field.loaded.batch_load, complete))
+                if getattr(complete, "pure", False):  # one JSON per key, as the plan shares it
+                    items.append(f"{key}: {loaded}[{expression}]")
+                else:
+                    env[name] = complete
+                    items.append(f"{key}: {name}({loaded}[{expression}], run, None)")
             elif field.kind is Kind.ATTRIBUTE and attribute in ROW_VALUES:
                 expression = ROW_VALUES[attribute]
                 if field.output.coerce is not None:
@@ -186,11 +191,14 @@ class _EdgesWriter:
 
     async def write(self, rows: list[ObservationRow], run: Any) -> list[dict[str, Any]]:
         loaded = []
-        for key_of, batch in self.loads:
-            keys = list(dict.fromkeys(key_of(row) for row in rows))
+        for key_of, batch, complete in self.loads:
+            keys = dict.fromkeys(map(key_of, rows))
             present = [k for k in keys if k is not None]
             values = await run.context.loader(batch).load_many(present) if present else []
             by_key: dict[Any, Any] = dict(zip(present, values, strict=True))
-            by_key[None] = None
+            if None in keys:  # no key, no load: completed from None, as the plan does
+                by_key[None] = None
+            if getattr(complete, "pure", False):
+                by_key = {k: complete(v, run, None) for k, v in by_key.items()}
             loaded.append(by_key)
         return self.edges(rows, run, *loaded)

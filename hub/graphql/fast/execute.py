@@ -202,7 +202,7 @@ class _Binder:
             projected = compile_projection(plan, self)
         except Unsupported:
             return None
-        return (plan.key, RESOLVER, _caller(plan, nodes, call=projected), _as_is)
+        return (plan.key, RESOLVER, _caller(plan, nodes, projection=projected), _as_is)
 
     def complete(self, output: Output) -> Complete:
         """How a value of `output` completes (for projections)."""
@@ -383,10 +383,10 @@ _as_is.pure = False  # type: ignore[attr-defined]
 def _caller(
     plan: FieldPlan,
     nodes: list[FieldNode],
-    call: Callable[[Run, dict[str, Any]], Any] | None = None,
+    projection: Callable[[Run, dict[str, Any]], Any] | None = None,
 ) -> Callable[[Any, Run, PathLink], Any]:
     """Calls the field's resolver as strawberry does (`schema_converter.get_arguments`),
-    or `call(run, the resolver's keyword arguments)` instead (a projection)."""
+    or `projection(run, the resolver's keyword arguments)` instead."""
     field_ = plan.strawberry_field
     assert field_ is not None and field_.base_resolver is not None
     resolver = field_.base_resolver
@@ -398,7 +398,6 @@ def _caller(
     function = cast(Callable[..., Any], resolver.wrapped_func)
     template = _InfoTemplate(plan, nodes)
     slot = id(template)
-    projected = call
 
     def caller(source: Any, run: Run, path: PathLink) -> Any:
         kwargs = run.arguments.get(slot)
@@ -410,12 +409,12 @@ def _caller(
                 kwargs[info_name] = _info(template, run, path, field_)
             for name in source_names:
                 kwargs[name] = source
-        if projected is not None:
-            return projected(run, kwargs)
+        if projection is not None:
+            return projection(run, kwargs)
         return function(source, **kwargs) if has_self else function(**kwargs)
 
     # A sync resolver of its object and arguments alone (no info, no parent or root).
-    pure = not (projected or field_.is_async or info_name or source_names)
+    pure = not (projection or field_.is_async or info_name or source_names)
     caller.pure = pure  # type: ignore[attr-defined]
     return caller
 

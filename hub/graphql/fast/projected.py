@@ -5,10 +5,11 @@ A page of 1,000 observations made, after its statement, 1,000 records, 1,000 typ
 more than the statement itself. `@projected_by(compile)` on a resolver says that a plan of
 the fast executor may answer the field another way: `compile(field, completions)` gets the
 field's plan once (its whole selection) and returns a function of the request's `Run` and
-the resolver's own keyword arguments (`info` included) that gives the field's JSON, or
-raises `Unsupported` for a selection it does not cover (the resolver then runs as any
-other). The projection reads what the resolver reads and must give exactly what completing
-the resolver's value gives: the differential mode of the test suite checks it, byte for byte.
+the resolver's keyword arguments (`info` included, not `self`: for root fields, or resolvers
+that do not read their object) that gives the field's JSON; or it raises `Unsupported` for a
+selection it does not cover, and the resolver runs as any other. The projection reads what
+the resolver reads and must give exactly what completing the resolver's value gives: the
+differential mode of the test suite checks it, byte for byte.
 """
 
 from __future__ import annotations

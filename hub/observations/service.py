@@ -11,7 +11,7 @@ position, opaque to callers.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from operator import itemgetter
@@ -365,7 +365,9 @@ _TAIL = (
 )
 
 
-_make_row: Callable[..., ObservationRow] = ObservationRow  # positional: the fields above
+# A stored row's last fields: not derived, no sources (`ObservationRow`'s defaults).
+_STORED = (False, ())
+_new_tuple = tuple.__new__  # the named tuple made from one tuple: no __new__ of 27 arguments
 
 
 class _RowReader:
@@ -380,8 +382,9 @@ class _RowReader:
 
     def __call__(self, row: sa.Row[*tuple[Any, ...]], position: tuple[Any, ...]) -> ObservationRow:
         head: tuple[Any, ...] = self.head(row)
-        tail: tuple[Any, ...] = self.tail(row)
-        return _make_row(*head, parse_dimension_key(head[-1]), *tail, position)
+        fields = (*head, parse_dimension_key(head[-1]), *self.tail(row), position, *_STORED)
+        made: ObservationRow = _new_tuple(ObservationRow, fields)
+        return made
 
     def order(self, row: sa.Row[*tuple[Any, ...]]) -> tuple[Any, ...]:
         """The row's position in `_ORDER` (`_after` reads its cursor back)."""

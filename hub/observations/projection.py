@@ -21,7 +21,7 @@ from hub.graphql.fast.extension import stats
 from hub.graphql.fast.plan import FieldPlan, Kind, Output, Selection, Unsupported
 from hub.graphql.fast.projected import Compile, Completions, Projected
 from hub.graphql.pagination import PageRequest, page_info
-from hub.observations.records import ObservationRow
+from hub.observations.records import ObservationRow, row_cursor
 from hub.observations.types import LEAN_FIELDS, ROW_NAMES, ROW_VALUES, row_function
 
 ReadPage = Callable[..., Awaitable[tuple[PageRequest, list[ObservationRow], int]]]
@@ -48,7 +48,7 @@ def page_projection(read_page: ReadPage) -> Compile:
                 if what == "edges":
                     out[key] = await part.write(rows, run)
                 elif what == "pageInfo":
-                    info = page_info(page, rows, has_next=has_next, encode=_cursor)
+                    info = page_info(page, rows, has_next=has_next, encode=row_cursor)
                     out[key] = part(info, run, None)
                 elif what == "totalCount":
                     out[key] = part(total)
@@ -60,10 +60,6 @@ def page_projection(read_page: ReadPage) -> Compile:
         return projected
 
     return compile_page
-
-
-def _cursor(row: ObservationRow) -> str:
-    return row.cursor
 
 
 def _name(field: FieldPlan) -> str:

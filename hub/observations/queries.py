@@ -24,7 +24,12 @@ from hub.metadata.types import Info
 from hub.observations import reads, service
 from hub.observations.models import StatusFlag
 from hub.observations.projection import page_projection
-from hub.observations.records import Dimensions, ObservationCriteria, ObservationRow
+from hub.observations.records import (
+    Dimensions,
+    ObservationCriteria,
+    ObservationRow,
+    row_cursor,
+)
 from hub.observations.types import LEAN_FIELDS, ChangeFeed, Observation, ObservationSeries
 
 AsOf = Annotated[
@@ -56,10 +61,6 @@ def from_to_arguments() -> Iterator[None]:
     except InvalidInputError as error:
         error.field = {"periodFrom": "from", "periodTo": "to"}.get(error.field or "", error.field)
         raise
-
-
-def _row_cursor(row: ObservationRow) -> str:
-    return row.cursor
 
 
 def _dimensions(inputs: list[DimensionCodeInput] | None) -> Dimensions:
@@ -157,7 +158,7 @@ class ObservationQuery:
             rows,
             request=page,
             total=total,
-            cursor=_row_cursor,
+            cursor=row_cursor,
         )
 
     @strawberry.field(

@@ -80,6 +80,11 @@ class ObservationRow(NamedTuple):
         return keyset_cursor(self.position)
 
 
+def row_cursor(row: ObservationRow) -> str:
+    """A row's cursor, as a connection's edges and page info give it."""
+    return row.cursor
+
+
 def keyset_cursor(position: Sequence[Any]) -> str:
     """A keyset cursor: the position's values as compact JSON, dates and instants in ISO
     form (`cursor_position` reads them back)."""

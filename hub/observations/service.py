@@ -367,7 +367,7 @@ _TAIL = (
 
 # A stored row's last fields: not derived, no sources (`ObservationRow`'s defaults).
 _STORED = (False, ())
-_new_tuple = tuple.__new__  # the named tuple made from one tuple: no __new__ of 27 arguments
+_new_tuple = tuple.__new__  # the named tuple made from one tuple: no __new__ of 25 arguments
 
 
 class _RowReader:

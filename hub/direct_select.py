@@ -9,8 +9,9 @@ bind processors, expanding IN lists), runs as a prepared statement of the dialec
 adapter (its per-connection cache of prepared statements) on a connection of the engine's
 pool (checkout, ping when idle, reset, invalidation on a disconnect), and its rows come back
 as Core's: a `Result` of `Row`s with the result processors Core would apply (enums, time
-zones), keyed by name and by column. Errors are Core's too: `sqlalchemy.exc.DBAPIError`
-wrapping the dialect's translation of asyncpg's exception.
+zones), keyed by name and by column; or, for a caller that reads them by position, as the
+driver's records with those processors beside them (`DirectResult`). Errors are Core's
+too: `sqlalchemy.exc.DBAPIError` wrapping the dialect's translation of asyncpg's exception.
 
 `select` returns None where it does not apply, and the caller executes the standard way:
 other dialects, statements with execution options or a schema translation, engines with
@@ -25,7 +26,7 @@ keeps that release line, and the suite's queries on PostgreSQL read through here
 from __future__ import annotations
 
 import weakref
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.util import greenlet_spawn
 
+# Per result column, its result processor (None where it has none).
+Processors = tuple[Callable[[Any], Any] | None, ...]
+
 
 @dataclass
 class _Compiled:
@@ -44,9 +48,11 @@ class _Compiled:
     keys: list[str]
     # Per result column, what else keys it in a row (the column objects, as Core's rows).
     extra: list[Sequence[Any]]
-    # Rows' metadata (names, result processors) by the columns' PostgreSQL types, which
-    # the first run tells.
-    metadata: dict[tuple[int, ...], SimpleResultMetaData] = field(default_factory=dict)
+    # Rows' metadata (names, result processors) and the processors, by the columns'
+    # PostgreSQL types, which the first run tells.
+    metadata: dict[tuple[int, ...], tuple[SimpleResultMetaData, Processors]] = field(
+        default_factory=dict
+    )
 
 
 @dataclass(frozen=True)
@@ -102,16 +108,30 @@ async def select(engine: AsyncEngine, statement: sa.Select[Any]) -> Result[Any] 
     finally:
         await greenlet_spawn(fairy.close)
     types = tuple(attribute.type.oid for attribute in attributes)
-    metadata = shared.metadata.get(types)
-    if metadata is None:
-        processors = [
+    known = shared.metadata.get(types)
+    if known is None:
+        processors = tuple(
             column.type._cached_result_processor(dialect, oid)
             for column, oid in zip(bound.compiled._result_columns, types, strict=True)
-        ]
-        metadata = shared.metadata[types] = SimpleResultMetaData(
-            shared.keys, extra=shared.extra, _processors=processors
         )
-    return IteratorResult(metadata, iter(records))
+        metadata = SimpleResultMetaData(
+            shared.keys, extra=shared.extra, _processors=list(processors)
+        )
+        known = shared.metadata[types] = (metadata, processors)
+    return DirectResult(*known, records)
+
+
+class DirectResult(IteratorResult[Any]):
+    """Core's result of the driver's records, which also hands them over as they are with
+    each column's result processor (None where it has none), for a caller that reads them
+    by position (`hub.observations.row_reading`) instead of through Core's rows."""
+
+    def __init__(
+        self, metadata: SimpleResultMetaData, processors: Processors, records: list[Any]
+    ) -> None:
+        super().__init__(metadata, iter(records))
+        self.records = records
+        self.processors = processors
 
 
 def _bind(statement: sa.Select[Any], engine: sa.Engine) -> _Bound | None:

@@ -11,10 +11,9 @@ position, opaque to callers.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import lru_cache
-from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,8 +34,8 @@ from hub.observations.records import (
     Revision,
     Series,
     SeriesPoint,
-    parse_dimension_key,
 )
+from hub.observations.row_reading import rows_of
 from hub.reporting.report_models import ReportVersion
 
 MAX_SERIES_POINTS = 50_000
@@ -65,12 +64,11 @@ async def list_observations(
     statement, count = _page_statements(
         criteria, after, limit, with_total, lateral=lateral, lean=lean and lateral
     )
-    result = await session.execute(statement)
-    read, rows = _RowReader(result.keys()), result.all()
-    total: int = rows[0].total if rows else 0
-    if not rows and after is not None and with_total:
+    rows = rows_of(await session.execute(statement))
+    total: int = rows.column("total")[0] if rows.rows else 0
+    if not rows.rows and after is not None and with_total:
         total = await session.scalar(count) or 0
-    return [read(row, read.order(row)) for row in rows], total
+    return rows.observations(_ORDER_KEYS), total
 
 
 async def list_series(
@@ -102,10 +100,8 @@ async def list_series(
         dimensions=tuple(dimensions),
         as_of=as_of,
     )
-    result = await session.execute(_series_statement(criteria, max_points))
-    read = _RowReader(result.keys())
-    found = result.all()
-    rows = [read(row, ()) for row in found]
+    found = rows_of(await session.execute(_series_statement(criteria, max_points)))
+    rows = found.observations()
     if len(rows) > max_points:
         raise LimitExceededError(
             f"the series have more than {max_points} points: ask for fewer areas or periods"
@@ -113,7 +109,7 @@ async def list_series(
     groups: dict[tuple[str, str, Frequency], list[ObservationRow]] = {}
     for row in rows:  # rows arrive grouped, so dict order is the statement's order
         groups.setdefault((row.area, row.dimension_key, row.frequency), []).append(row)
-    formula = bool(found[0].published_formula) if found else None
+    formula = bool(found.column("published_formula")[0]) if rows else None
     return [_series(group) for group in groups.values()], formula
 
 
@@ -283,14 +279,12 @@ async def list_changes(
         .add_columns(page.c.is_revision)
         .order_by(ObservationRevision.accepted_at, ObservationRevision.id)
     )
-    result = await session.execute(statement)
-    read = _RowReader(result.keys())
+    rows = rows_of(await session.execute(statement))
     return [
-        Change(
-            ChangeKind.REVISED if row.is_revision else ChangeKind.ADDED,
-            read(row, (row.accepted_at, row.revision_id)),
+        Change(ChangeKind.REVISED if is_revision else ChangeKind.ADDED, row)
+        for is_revision, row in zip(
+            rows.column("is_revision"), rows.observations(_CHANGE_KEYS), strict=True
         )
-        for row in result.all()
     ]
 
 
@@ -309,6 +303,9 @@ _CHANGE_ORDER: tuple[sa.orm.InstrumentedAttribute[Any], ...] = (
     ObservationRevision.id,
 )
 _CHANGE_KINDS = (datetime, int)
+# The columns of a row that hold its position in either order.
+_ORDER_KEYS = tuple(column.key for column in _ORDER)
+_CHANGE_KEYS = ("accepted_at", "revision_id")
 
 
 def _check_limit(limit: int) -> None:
@@ -352,45 +349,6 @@ def _parse_key(value: Any, kind: type) -> Any:
             raise ValueError("a cursor's instant has a time zone")
         return moment
     raise ValueError(f"{value!r} is not a {kind.__name__}")
-
-
-# `ObservationRow`'s fields in order, as a `statements.labelled` row names them: those
-# before `dimensions` (parsed from `dimension_key`), those after it; the cursor comes last.
-_HEAD = (
-    *("id", "indicator", "indicator_name_vi", "indicator_name_en", "area", "area_name_vi"),
-    *("area_name_en", "period", "period_start", "period_end", "frequency", "dimension_key"),
-)
-_TAIL = (
-    *("value", "unit", "status_flag", "comment", "revision", "report_version_id"),
-    *("definition_version", "recorded_at", "accepted_at"),
-)
-
-
-# A stored row's last fields: not derived, no sources (`ObservationRow`'s defaults).
-_STORED = (False, ())
-_new_tuple = tuple.__new__  # the named tuple made from one tuple: no __new__ of 25 arguments
-
-
-class _RowReader:
-    """`ObservationRow`s from the rows of one result, by position: a row's attributes by
-    name cost half a microsecond each, thirty per row (a fifth of a page's time)."""
-
-    def __init__(self, keys: Iterable[str]) -> None:
-        where = {key: index for index, key in enumerate(keys)}
-        self.head = itemgetter(*(where[k] for k in _HEAD))
-        self.tail = itemgetter(*(where[k] for k in _TAIL))
-        self._order = itemgetter(*(where[c.key] for c in _ORDER))
-
-    def __call__(self, row: sa.Row[*tuple[Any, ...]], position: tuple[Any, ...]) -> ObservationRow:
-        head: tuple[Any, ...] = self.head(row)
-        fields = (*head, parse_dimension_key(head[-1]), *self.tail(row), position, *_STORED)
-        made: ObservationRow = _new_tuple(ObservationRow, fields)
-        return made
-
-    def order(self, row: sa.Row[*tuple[Any, ...]]) -> tuple[Any, ...]:
-        """The row's position in `_ORDER` (`_after` reads its cursor back)."""
-        found: tuple[Any, ...] = self._order(row)
-        return found
 
 
 def _series(rows: list[ObservationRow]) -> Series:

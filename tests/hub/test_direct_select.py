@@ -71,6 +71,25 @@ async def test_rows_are_the_ones_core_returns(reading: AsyncEngine) -> None:
     assert [row._mapping[n] for row in rows] == [2, 4, 5]
 
 
+async def test_its_records_with_their_processors_are_cores_values(reading: AsyncEngine) -> None:
+    # What `row_reading` reads by position: each record's values through its column's
+    # processor (None where Core has none) are Core's row, value for value and type for type.
+    statement = _typed_rows()
+    direct = await direct_select.select(reading, statement)
+    async with reading.connect() as connection:
+        core = (await connection.execute(statement)).all()
+
+    assert isinstance(direct, direct_select.DirectResult)
+    processed = [
+        tuple(v if p is None else p(v) for v, p in zip(record, direct.processors, strict=True))
+        for record in direct.records
+    ]
+    assert processed == [tuple(r) for r in core]
+    assert [type(v) for v in processed[0]] == [type(v) for v in core[0]]
+    assert direct.processors[0] is None  # an integer: asyncpg's value is Core's
+    assert direct.records[0]["frequency"] == "M"  # the driver's, before the enum's processor
+
+
 async def test_other_values_of_the_same_statement_shape_are_bound(reading: AsyncEngine) -> None:
     def evens_upto(limit: int) -> sa.Select[Any]:
         n = sa.select(sa.func.generate_series(1, 10).label("n")).subquery()

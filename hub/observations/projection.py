@@ -19,7 +19,15 @@ from typing import Any
 
 from hub.graphql.fast.extension import stats
 from hub.graphql.fast.plan import FieldPlan, Kind, Output, Selection, Unsupported
-from hub.graphql.fast.projected import Compile, Completions, Projected
+from hub.graphql.fast.projected import (
+    Compile,
+    Completions,
+    Projected,
+    attribute_item,
+    item_of,
+    name_of,
+    selection_of,
+)
 from hub.graphql.pagination import PageRequest, page_info
 from hub.observations.records import ObservationRow, row_cursor
 from hub.observations.types import LEAN_FIELDS, ROW_NAMES, ROW_VALUES, row_function
@@ -34,7 +42,7 @@ def page_projection(read_page: ReadPage) -> Compile:
     the resolver's keyword arguments and `with_total`, `lean` (as `queries.read_page`)."""
 
     def compile_page(field: FieldPlan, completions: Completions) -> Projected:
-        parts = _connection_parts(_selection_of(field.output), completions)
+        parts = _connection_parts(selection_of(field.output), completions)
         with_total = any(what == "totalCount" for _, what, _ in parts)
         shown = {name for _, what, part in parts if what == "edges" for name in part.shown}
         lean = shown <= LEAN_FIELDS
@@ -62,31 +70,15 @@ def page_projection(read_page: ReadPage) -> Compile:
     return compile_page
 
 
-def _name(field: FieldPlan) -> str:
-    return field.entries[0].node.name.value
-
-
-def _selection_of(output: Output | None) -> Selection:
-    if output is None or output.selection is None:
-        raise Unsupported("not an object")
-    return output.selection
-
-
-def _item(output: Output | None) -> Output:
-    if output is None or output.item is None or output.item.item is not None:
-        raise Unsupported("not a list of objects")
-    return output.item
-
-
 def _leaf(field: FieldPlan, completions: Completions) -> Callable[[Any], Any]:
     if field.output is None or field.output.coerce is None:
-        raise Unsupported(f"{_name(field)} is not a leaf")
+        raise Unsupported(f"{name_of(field)} is not a leaf")
     return completions.leaf(field.output)
 
 
 def _output(field: FieldPlan) -> Output:
     if field.output is None:
-        raise Unsupported(f"{_name(field)} has no type")
+        raise Unsupported(f"{name_of(field)} has no type")
     return field.output
 
 
@@ -95,11 +87,11 @@ def _connection_parts(connection: Selection, completions: Completions) -> list[P
     of its page info or of its total, or its type's name."""
     parts: list[Part] = []
     for field in connection.fields:
-        name = _name(field)
+        name = name_of(field)
         if field.kind is Kind.TYPENAME:
             parts.append((field.key, "__typename", connection.type.name))
         elif name == "edges":
-            writer = _EdgesWriter(_selection_of(_item(field.output)), completions)
+            writer = _EdgesWriter(selection_of(item_of(field.output)), completions)
             parts.append((field.key, name, writer))
         elif name == "pageInfo":
             parts.append((field.key, name, completions.complete(_output(field))))
@@ -122,12 +114,12 @@ class _EdgesWriter:
         self.shown: set[str] = set()  # the node's fields, by name (`LEAN_FIELDS`' names)
         fields = []
         for i, field in enumerate(edge.fields):
-            name = _name(field)
+            name = name_of(field)
             if field.kind is Kind.TYPENAME:
                 env[f"t{i}"] = edge.type.name
                 fields.append(f"{field.key!r}: t{i}")
             elif name == "node" and field.kind is Kind.ATTRIBUTE:
-                node = self._node(_selection_of(field.output), completions, env, f"n{i}_")
+                node = self._node(selection_of(field.output), completions, env, f"n{i}_")
                 fields.append(f"{field.key!r}: {node}")
             elif name == "cursor" and field.kind is Kind.RESOLVER:
                 env[f"c{i}"] = _leaf(field, completions)
@@ -147,7 +139,7 @@ class _EdgesWriter:
         items = []
         for i, field in enumerate(node.fields):
             name, key = f"{at}{i}", repr(field.key)
-            self.shown.add(_name(field))
+            self.shown.add(name_of(field))
             if field.kind is Kind.TYPENAME:
                 env[name] = node.type.name
                 items.append(f"{key}: {name}")
@@ -166,23 +158,9 @@ class _EdgesWriter:
                     env[name] = complete
                     items.append(f"{key}: {name}({loaded}[{expression}], run, None)")
             elif field.kind is Kind.ATTRIBUTE and attribute in ROW_VALUES:
-                expression = ROW_VALUES[attribute]
-                if field.output.coerce is not None:
-                    env[name] = leaf = completions.leaf(field.output)
-                    plain = getattr(leaf, "plain", None)
-                    if plain is not None:
-                        env[f"{name}p"] = plain
-                        value = f"({expression})"
-                        items.append(
-                            f"{key}: v if (v := {value}).__class__ is {name}p else {name}(v)"
-                        )
-                    else:
-                        items.append(f"{key}: {name}({expression})")
-                else:
-                    env[name] = completions.complete(field.output)
-                    items.append(f"{key}: {name}({expression}, run, None)")
+                items.append(attribute_item(field, ROW_VALUES[attribute], name, completions, env))
             else:
-                raise Unsupported(f"{_name(field)} on an observation")
+                raise Unsupported(f"{name_of(field)} on an observation")
         return "{" + ", ".join(items) + "}"
 
     async def write(self, rows: list[ObservationRow], run: Any) -> list[dict[str, Any]]:

@@ -28,8 +28,10 @@ from hub.observations.records import (
     Dimensions,
     ObservationCriteria,
     ObservationRow,
+    Series,
     row_cursor,
 )
+from hub.observations.series_projection import series_projection
 from hub.observations.types import LEAN_FIELDS, ChangeFeed, Observation, ObservationSeries
 
 AsOf = Annotated[
@@ -123,6 +125,32 @@ async def read_page(
     return page, rows, total
 
 
+async def read_series_of(
+    info: Info,
+    indicator: str,
+    areas: list[str] | None = None,
+    dimensions: list[DimensionCodeInput] | None = None,
+    period_from: str | None = None,
+    period_to: str | None = None,
+    frequency: Frequency | None = None,
+    as_of: datetime | None = None,
+    across_reorganisation: bool = False,
+) -> list[Series]:
+    """The series of the `series` field: what its resolver and its projection both show."""
+    with from_to_arguments():
+        return await reads.read_series(
+            session=info.context.session,
+            indicator=indicator,
+            areas=tuple(areas or ()),
+            dimensions=_dimensions(dimensions),
+            period_from=period_from,
+            period_to=period_to,
+            frequency=frequency,
+            as_of=as_of,
+            across_reorganisation=across_reorganisation,
+        )
+
+
 @strawberry.type
 class ObservationQuery:
     @strawberry.field(
@@ -165,6 +193,7 @@ class ObservationQuery:
         description="One time series per area and breakdown, points ordered by period: "
         "shaped for charts. A derived indicator's points are computed from its inputs."
     )
+    @projected_by(series_projection(read_series_of))
     async def series(
         self,
         info: Info,
@@ -177,18 +206,17 @@ class ObservationQuery:
         as_of: AsOf = None,
         across_reorganisation: AcrossReorganisation = False,
     ) -> list[ObservationSeries]:
-        with from_to_arguments():
-            found = await reads.read_series(
-                session=info.context.session,
-                indicator=indicator,
-                areas=tuple(areas or ()),
-                dimensions=_dimensions(dimensions),
-                period_from=period_from,
-                period_to=period_to,
-                frequency=frequency,
-                as_of=as_of,
-                across_reorganisation=across_reorganisation,
-            )
+        found = await read_series_of(
+            info,
+            indicator,
+            areas,
+            dimensions,
+            period_from,
+            period_to,
+            frequency,
+            as_of,
+            across_reorganisation,
+        )
         return [ObservationSeries.from_record(s) for s in found]
 
     @strawberry.field(

@@ -115,16 +115,47 @@ ROW_VALUES: dict[str, str] = {
 ROW_NAMES = {"dimensions": _dimensions}  # what the expressions call
 
 
-def row_function(expression: str) -> Callable[[ObservationRow], Any]:
-    """`expression` (of `row`, in `ROW_VALUES`' terms) compiled once as a function of a row."""
+def row_function(expression: str, of: str = "row") -> Callable[[Any], Any]:
+    """`expression` (of `of`: `row` in `ROW_VALUES`' terms, `s` and `p` in the series')
+    compiled once as a function of it."""
     namespace: dict[str, Any] = dict(ROW_NAMES)
-    exec(f"def value(row):\n    return {expression}\n", namespace)  # our expressions only
-    function: Callable[[ObservationRow], Any] = namespace["value"]
+    exec(f"def value({of}):\n    return {expression}\n", namespace)  # our expressions only
+    function: Callable[[Any], Any] = namespace["value"]
     return function
 
 
-# One dict display of them all, no loop per row.
-_row_values = row_function("{" + ", ".join(f"{k!r}: {e}" for k, e in ROW_VALUES.items()) + "}")
+def _values_function(values: dict[str, str], of: str) -> Callable[[Any], dict[str, Any]]:
+    """One dict display of all `values`, no loop per record."""
+    return row_function("{" + ", ".join(f"{k!r}: {e}" for k, e in values.items()) + "}", of)
+
+
+# The same for a chart's series (`s`, a `records.Series`) and its points (`p`, a
+# `records.SeriesPoint`): `from_record` sets them all, the projection of `series`
+# (`hub.observations.series_projection`) writes the selected ones. A series' `points` are
+# its points' values, each.
+SERIES_VALUES: dict[str, str] = {
+    "indicator_code": "s.indicator",
+    "area_code": "s.area",
+    "dimensions": "dimensions(s.dimensions)",
+    "frequency": "s.frequency",
+    "unit_code": "s.unit",
+    "area_names": "(s.area_name_vi, s.area_name_en)",
+}
+POINT_VALUES: dict[str, str] = {
+    "period": "p.period",
+    "period_start": "p.period_start",
+    "period_end": "p.period_end",
+    "value": "p.value",
+    "unit_code": "p.unit",
+    "status": "p.status_flag",
+    "derived": "p.derived",
+    "source_areas": "list(p.sources)",
+}
+
+
+_row_values = _values_function(ROW_VALUES, "row")
+_series_values = _values_function(SERIES_VALUES, "s")
+_point_values = _values_function(POINT_VALUES, "p")
 
 
 @strawberry.type(description="One value: indicator x area x period x disaggregation.")
@@ -243,16 +274,9 @@ class SeriesPoint:
 
     @classmethod
     def from_record(cls, point: SeriesPointRecord) -> SeriesPoint:
-        return cls(
-            period=point.period,
-            period_start=point.period_start,
-            period_end=point.period_end,
-            value=point.value,
-            unit_code=point.unit,
-            status=point.status_flag,
-            derived=point.derived,
-            source_areas=list(point.sources),
-        )
+        made = _new(cls)
+        made.__dict__ = _point_values(point)  # `POINT_VALUES`
+        return made
 
 
 @strawberry.type(description="One time series: an indicator for one area and one breakdown.")
@@ -267,15 +291,10 @@ class ObservationSeries:
 
     @classmethod
     def from_record(cls, series: Series) -> ObservationSeries:
-        return cls(
-            indicator_code=series.indicator,
-            area_code=series.area,
-            dimensions=_dimensions(series.dimensions),
-            frequency=series.frequency,
-            unit_code=series.unit,
-            points=[SeriesPoint.from_record(p) for p in series.points],
-            area_names=(series.area_name_vi, series.area_name_en),
-        )
+        made = _new(cls)
+        made.__dict__ = _series_values(series)  # `SERIES_VALUES`
+        made.points = [SeriesPoint.from_record(p) for p in series.points]
+        return made
 
     @strawberry.field(description="Name of the area.")
     def area_name(self, lang: LangArg = Language.VI) -> str:

@@ -109,8 +109,10 @@ async def test_the_bench_queries_are_answered_by_their_plans(
     with paths() as seen:
         data = await answered(client, HUB[name].text, **BENCH_VARIABLES[name])
 
-    # Q2's page is written from its rows (`hub.observations.projection`).
-    assert seen == ({"fast": 1, "projected pages": 1} if name == "q2" else {"fast": 1})
+    # Q2's page is written from its rows (`hub.observations.projection`), Q1's series from
+    # their records (`hub.observations.series_projection`).
+    projected = {"q1": {"projected series": 1}, "q2": {"projected pages": 1}}
+    assert seen == {"fast": 1, **projected.get(name, {})}
     assert data and all(value for value in data.values())
 
 
@@ -146,8 +148,14 @@ VARIANTS = {
         }""",
 }
 # The variants whose page of observations is written from its rows (its nodes show only
-# attributes and loaded fields: `hub.observations.projection`).
-PROJECTED = {"named and inline fragments", "fragments merged under one key", "nulls and lists"}
+# attributes and loaded fields: `hub.observations.projection`), and whose series are (`a`,
+# not `b`, which selects a name: `hub.observations.series_projection`).
+PROJECTED = {
+    "named and inline fragments": {"projected pages": 1},
+    "fragments merged under one key": {"projected pages": 1},
+    "nulls and lists": {"projected pages": 1},
+    "aliases and __typename": {"projected series": 1},
+}
 VARIANT_VARIABLES: dict[str, dict[str, Any]] = {
     "named and inline fragments": {"first": 30},
     "lang arguments, literal and variable": {"lang": "EN"},
@@ -161,8 +169,38 @@ async def test_common_variants_are_answered_by_their_plans(
     with paths() as seen:
         await answered(client, VARIANTS[variant], **VARIANT_VARIABLES.get(variant, {}))
 
-    projected = {"projected pages": 1} if variant in PROJECTED else {}
-    assert seen == {"fast": 1, **projected}
+    assert seen == {"fast": 1, **PROJECTED.get(variant, {})}
+
+
+CHARTS = """
+query Charts($indicator: String!, $areas: [String!]) {
+  charts: series(indicator: $indicator, areas: $areas) {
+    __typename
+    code: areaCode
+    indicatorCode frequency unitCode
+    dimensions { __typename dimension code }
+    points { __typename period periodStart periodEnd value unitCode status derived sourceAreas }
+    again: points { period }
+  }
+}
+"""
+
+
+async def test_series_are_written_from_their_records(client: httpx.AsyncClient) -> None:
+    with paths() as seen:
+        charts = (await answered(client, CHARTS, indicator="0102", areas=["01", "22"]))["charts"]
+
+    # By the plan's projection, and the same as the standard executor's, byte for byte
+    # (differential mode: tests/conftest.py).
+    assert seen == {"fast": 1, "projected series": 1}
+    assert {chart["code"] for chart in charts} == {"01", "22"}  # a series per breakdown
+    assert all(chart["dimensions"] for chart in charts)
+    first = charts[0]
+    assert first["__typename"] == "ObservationSeries" and first["indicatorCode"] == "0102"
+    point = first["points"][0]
+    assert point["__typename"] == "SeriesPoint" and point["sourceAreas"] == ["01"]
+    assert point["derived"] is False and point["value"]
+    assert [p["period"] for p in first["again"]] == [p["period"] for p in first["points"]]
 
 
 SKIPPING = """
@@ -391,10 +429,12 @@ async def test_a_document_a_plan_answered_before_takes_the_lane(
         await post(client, named)
 
     # Differential mode: the lane's bytes, status and headers were compared with the
-    # standard path's, which ran after it (its plan counts as "fast").
-    assert seen == {"fast": 1}
-    assert later == {"fast": 2, "lane": 1}
-    assert by_name == {"fast": 1}  # the operation named: another key, planned afresh
+    # standard path's, which ran after it (its plan counts as "fast"); the series are
+    # written from their records either way.
+    assert seen == {"fast": 1, "projected series": 1}
+    assert later == {"fast": 2, "lane": 1, "projected series": 2}
+    # The operation named: another key, planned afresh.
+    assert by_name == {"fast": 1, "projected series": 1}
     assert one["data"]["series"][0]["areaCode"] == "01"
     assert other["data"]["series"][0]["areaCode"] == "22"
 
@@ -428,7 +468,7 @@ async def test_requests_the_lane_does_not_take_go_the_standard_way(
             assert seen == {}
             return
 
-    assert seen == {"fast": 1}
+    assert seen == {"fast": 1, "projected series": 1}
     assert found["data"]["series"]
 
 

@@ -27,7 +27,6 @@ from strawberry.types.graphql import OperationType
 
 from hub.access.authentication import Authentication, principal_of
 from hub.db import create_engine, create_read_engine, create_session_factory
-from hub.events.changes import read_data_stamp
 from hub.events.feed import ChangeFeed
 from hub.events.postgres import listen_dsn
 from hub.graphql import http_cache
@@ -43,6 +42,7 @@ from hub.http_limits import BodySizeLimit
 from hub.linked.cube import cube_routes
 from hub.linked.routes import linked_data_routes
 from hub.linked.sparql import sparql_routes
+from hub.metadata import read_cache
 from hub.nul import RefuseNulInUrls
 from hub.observations.export import export_observations_csv
 from hub.portal.graphiql import render_graphiql
@@ -218,7 +218,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             if method == "GET":
                 raise _refused(OperationType(kind.value))
             return
-        stamp = await read_data_stamp(context.session)
+        stamp = await read_cache.stamp_of(context.session)
         key = http_cache.cache_key(
             stamp,
             vietnam_date(context.now),

@@ -1,7 +1,7 @@
 """HTTP caching of GraphQL reads over GET: ETag, Cache-Control, Vary, and 304.
 
 The ETag of a GET answer is a digest (`cache_key`) of:
-- the data stamp (`hub.events.changes.read_data_stamp`), read from the database before the
+- the data stamp (`hub.metadata.read_cache.stamp_of`), read from the database before the
   query runs: it changes with every committed write, in any worker, so an answer is never
   older than its tag (a write between the read and the query only makes the tag older than
   the answer, and the next request runs again);

@@ -2,11 +2,12 @@
 
 A page of values names one indicator and a few dozen areas; reading their definitions cost
 five statements per request (~20 ms of Q2's time in the bench). A session marked read-only
-(a GraphQL query's: `hub.graphql.context`) reads the data stamp once (`read_data_stamp`, a
-primary-key read), and lookups by code are served from what any request of this worker
-read under the same stamp on the same database. Every committed write, in any process,
-changes the stamp: the next request reads afresh. Sessions not marked (mutations,
-submissions, the CLI) always read the database, within their own transaction.
+(a GraphQL query's: `hub.graphql.context`) reads the data stamp once (`stamp_of`, a
+primary-key read, shared with the answer's ETag), and lookups by code are served from what
+any request of this worker read under the same stamp on the same database. Every committed
+write, in any process, changes the stamp: the next request reads afresh. Sessions not
+marked (mutations, submissions, the CLI) always read the database, within their own
+transaction.
 
 The records are frozen (`catalog.model`, `hub.metadata.records`): sharing them is safe.
 """
@@ -19,7 +20,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from hub.events.changes import read_data_stamp
+from hub.events.changes import DataStamp, read_data_stamp
 
 V = TypeVar("V")
 
@@ -44,6 +45,17 @@ def mark_read_only(session: AsyncSession) -> None:
     session.info[_READ_ONLY] = True
 
 
+async def stamp_of(session: AsyncSession) -> DataStamp:
+    """The data stamp `session` reads under: read once by a read-only session (its request's
+    ETag and its lookups then name one version, at one round trip), afresh by any other."""
+    if not session.info.get(_READ_ONLY):
+        return await read_data_stamp(session)
+    stamp: DataStamp | None = session.info.get(_STAMP)
+    if stamp is None:
+        stamp = session.info[_STAMP] = await read_data_stamp(session)
+    return stamp
+
+
 async def by_code(
     session: AsyncSession,
     kind: str,
@@ -54,9 +66,7 @@ async def by_code(
     `session` is read-only."""
     if not session.info.get(_READ_ONLY):
         return list(await load(codes))
-    stamp = session.info.get(_STAMP)
-    if stamp is None:
-        stamp = session.info[_STAMP] = (await read_data_stamp(session)).tag
+    stamp = (await stamp_of(session)).tag
     bind = session.bind
     database = (
         str(bind.engine.url if isinstance(bind, AsyncConnection) else bind.url) if bind else ""

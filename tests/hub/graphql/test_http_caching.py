@@ -145,6 +145,22 @@ async def test_a_get_query_has_an_etag_and_if_none_match_answers_304_without_run
     assert [s for s in ran if "data_version" not in s and s.strip() != "BEGIN"] == []
 
 
+async def test_a_get_query_reads_the_data_version_once_for_its_etag_and_its_lookups(
+    hubs: Build,
+) -> None:
+    client = hubs()
+    await get(client, REGIMES)  # the app's first request: its schema and pool warmed
+
+    with statements(client) as ran:
+        answer = await get(client, '{ series(indicator: "POP") { areaCode } }')
+
+    assert answer.status_code == 200 and "errors" not in answer.json(), answer.text
+    assert answer.headers["etag"].startswith('W/"')
+    assert len([s for s in ran if "data_version" in s]) == 1, ran
+    # The series' lookups of the indicator by code ran under that stamp.
+    assert any("indicator" in s for s in ran if "data_version" not in s)
+
+
 async def test_a_committed_write_through_another_instance_changes_the_etag(
     hubs: Build, reporter: dict[str, str]
 ) -> None:

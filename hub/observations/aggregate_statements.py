@@ -9,7 +9,9 @@ from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from catalog import model
 from catalog.model import AggregationRule, AreaLevel, Frequency, PeriodAggregation
@@ -29,6 +31,41 @@ _GROUP_AREA = aliased(m.Area, name="group_area")
 _CODE_DIMENSION = aliased(ObservationDimension, name="code_dimension")
 _VALUE = aliased(ObservationRevision, name="value_revision")
 _WEIGHT_VALUE = aliased(ObservationRevision, name="weight_revision")
+
+
+class _calendar_part(sa.sql.functions.FunctionElement[int]):
+    """The `field` of a date, as an integer (one class per field: a class is part of the
+    statement's cache key, an attribute would not be)."""
+
+    type = sa.Integer()
+    inherit_cache = True
+    field = ""
+
+
+class _year_of(_calendar_part):
+    inherit_cache = True
+    field = "year"
+
+
+class _month_of(_calendar_part):
+    inherit_cache = True
+    field = "month"
+
+
+@compiles(_year_of)
+@compiles(_month_of)
+def _calendar_part_sql(element: _calendar_part, compiler: SQLCompiler, **kw: Any) -> str:
+    (column,) = element.clauses
+    return compiler.process(sa.cast(sa.extract(element.field, column), sa.Integer), **kw)
+
+
+@compiles(_year_of, "postgresql")
+@compiles(_month_of, "postgresql")
+def _calendar_part_postgresql(element: _calendar_part, compiler: SQLCompiler, **kw: Any) -> str:
+    # EXTRACT gives a numeric since PostgreSQL 14; date_part's double precision costs less
+    # (per value rolled up: ~0.8 ms of the bench's 2,090-value Q3, with the year's index).
+    (column,) = element.clauses
+    return f"CAST(date_part('{element.field}', {compiler.process(column, **kw)}) AS INTEGER)"
 
 
 def sources(indicator: model.Indicator, target: Frequency) -> list[Frequency]:
@@ -153,9 +190,12 @@ def statement(
     else:
         columns["area"] = picked.c.area_id
     if target is not None:
-        month = sa.cast(sa.extract("month", picked.c.period_start), sa.Integer)
-        columns["year"] = sa.cast(sa.extract("year", picked.c.period_start), sa.Integer)
-        columns["index"] = (month - 1) // SPAN[target] + 1
+        columns["year"] = _year_of(picked.c.period_start)
+        if SPAN[target] == 12:
+            columns["index"] = sa.literal(1)  # a year has one period of its own
+        else:
+            month = _month_of(picked.c.period_start)
+            columns["index"] = (month - 1) // SPAN[target] + 1
         columns["span"] = _span(picked.c.frequency)
         period_keys = ["year", "index"]
     else:

@@ -6,7 +6,7 @@ that every acceptance time is exact; the submission path has its own tests.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -28,6 +28,7 @@ from catalog.model import (
     DeadlineRule,
     Frequency,
     Indicator,
+    PeriodAggregation,
     Regime,
     RegimeKind,
     SubmissionMethod,
@@ -39,6 +40,7 @@ from catalog.periods import parse_period
 from hub.errors import InvalidInputError, LimitExceededError, NotFoundError
 from hub.metadata import models as m
 from hub.metadata.store import import_catalog
+from hub.observations.aggregation import AggregateBy, AggregateRequest, aggregate
 from hub.observations.models import (
     Observation,
     ObservationDimension,
@@ -488,3 +490,43 @@ async def test_changes_since_a_moment(session: AsyncSession, data: Writer) -> No
     )
     assert first + rest == everything
     assert await list_changes(day(40), after=None, limit=10, session=session) == []
+
+
+async def test_into_a_year_days_roll_up_and_weeks_do_not(session: AsyncSession) -> None:
+    # ISO weeks straddle years: an indicator reported weekly is refused a yearly aggregate,
+    # and a weekly value of any other (written here as no submission would) stays out.
+    base = reads_catalog()
+    sales = Indicator(
+        "SALES",
+        Text("Doanh thu bán lẻ"),
+        Text("Doanh thu"),
+        unit="PERSON",
+        frequencies=(Frequency.DAILY, Frequency.MONTHLY, Frequency.ANNUAL),
+        agency="VPCP",
+        period_aggregation=PeriodAggregation.SUM,
+    )
+    catalog = replace(base, indicators={**base.indicators, "SALES": sales})
+    await import_catalog(catalog, session=session)
+    writer = Writer(session, await _ids(session))
+    version = await writer.version("2025-M01", 1, accepted_at=day(1))
+    for area, period, value in (
+        ("P1", "2025-01-15", "5"),
+        ("P1", "2025-W03", "7"),
+        ("P2", "2025-M01", "11"),
+        ("P2", "2025-W03", "13"),
+    ):
+        await writer.value(version, "SALES", area, period, value, accepted_at=day(1))
+
+    found = await aggregate(
+        AggregateRequest(
+            "SALES",
+            group_by=frozenset({AggregateBy.AREA, AggregateBy.PERIOD}),
+            frequency=Frequency.ANNUAL,
+        ),
+        session=session,
+    )
+
+    assert {(g.key.area, g.key.period): (g.value, g.count) for g in found.groups} == {
+        ("P1", "2025"): (Decimal(5), 1),
+        ("P2", "2025"): (Decimal(11), 1),
+    }

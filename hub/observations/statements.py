@@ -447,9 +447,15 @@ def at_total(codelist: str, code: str) -> sa.ColumnElement[bool]:
         .where(dimension.observation_id == Observation.id, m.Codelist.code == codelist)
         .exists()
     )
+    # An empty key (a value not disaggregated at all) first: one comparison, not strpos of a
+    # key built per value (~0.4 ms of the bench's 2,094-value Q3).
     return DialectCondition(
         sa.or_(~listed, _has_code_rows(codelist, code)),
-        sa.or_(_in_key(f";{codelist}=") == 0, _in_key(f";{codelist}={code};") > 0),
+        sa.or_(
+            Observation.dimension_key == "",
+            _in_key(f";{codelist}=") == 0,
+            _in_key(f";{codelist}={code};") > 0,
+        ),
     )
 
 

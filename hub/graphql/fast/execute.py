@@ -22,7 +22,6 @@ from graphql import (
     GraphQLSkipDirective,
     Undefined,
     get_argument_values,
-    get_variable_values,
 )
 from graphql.execution.values import VariableValues
 from graphql.pyutils import Path, is_iterable
@@ -56,6 +55,7 @@ from hub.graphql.fast.plan import (
     Unsupported,
 )
 from hub.graphql.fast.projected import projection_of
+from hub.graphql.fast.variables import variables_coercion
 
 # (parent path, key): a response path, made a graphql-core Path only if a resolver asks.
 PathLink = tuple[Any, str | int] | None
@@ -100,9 +100,11 @@ async def execute(
 ) -> dict[str, Any]:
     """The `data` of the response to `plan` with these variables (raises on any failure)."""
     graphql_schema: GraphQLSchema = schema._schema
-    variables = get_variable_values(
-        graphql_schema, plan.operation.variable_definitions or (), variable_values or {}, 50
-    )
+    coerce = plan.coerce_variables
+    if coerce is None:
+        definitions = plan.operation.variable_definitions or ()
+        coerce = plan.coerce_variables = variables_coercion(graphql_schema, definitions, 50)
+    variables = coerce(variable_values or {})
     if isinstance(variables, list):
         raise Failed("variables do not coerce")
     run = Run(schema, context, root_value, variables, plan, operation_extensions)

@@ -121,6 +121,8 @@ class OperationPlan:
     # kept here once made (`execute.bind`).
     conditional: bool
     bound: Any = None
+    # How its variables are coerced (`variables.variables_coercion`), made on first run.
+    coerce_variables: Any = None
 
 
 def compile_operation(

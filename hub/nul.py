@@ -21,6 +21,8 @@ REASON = "contains U+0000 (NUL), which no text may contain"
 def nul_path(value: object, path: str) -> str | None:
     """The path (`$input.sections[0].text`) of the first string holding NUL in a JSON value
     (dicts, lists, strings, numbers) below `path`, or None when there is none."""
+    if not _holds_nul(value):  # the common case, without a path made for every item
+        return None
     # A loop, not recursion: variables may nest as deep as the JSON parser allows (1,024).
     pending: list[tuple[object, str]] = [(value, path)]
     while pending:
@@ -36,6 +38,22 @@ def nul_path(value: object, path: str) -> str | None:
         elif isinstance(item, list):
             pending.extend((child, f"{where}[{i}]") for i, child in reversed(list(enumerate(item))))
     return None
+
+
+def _holds_nul(value: object) -> bool:
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if NUL in item:
+                return True
+        elif isinstance(item, Mapping):
+            if any(isinstance(key, str) and NUL in key for key in item):
+                return True
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 class RefuseNulInUrls:

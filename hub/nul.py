@@ -21,39 +21,33 @@ REASON = "contains U+0000 (NUL), which no text may contain"
 def nul_path(value: object, path: str) -> str | None:
     """The path (`$input.sections[0].text`) of the first string holding NUL in a JSON value
     (dicts, lists, strings, numbers) below `path`, or None when there is none."""
-    if not _holds_nul(value):  # the common case, without a path made for every item
-        return None
     # A loop, not recursion: variables may nest as deep as the JSON parser allows (1,024).
-    pending: list[tuple[object, str]] = [(value, path)]
+    # Each item waits with its container's path and its key there: a path is written only
+    # for a container opened or a NUL found, not for every string (86 area codes: 40 -> 25 us).
+    pending: list[tuple[object, str, str, object]] = [(value, path, "", None)]
     while pending:
-        item, where = pending.pop()
+        item, parent, step, key = pending.pop()
         if isinstance(item, str):
             if NUL in item:
-                return where
+                return _below(parent, step, key)
         elif isinstance(item, Mapping):
-            for key, child in reversed(list(item.items())):
-                if isinstance(key, str) and NUL in key:
-                    return f"{where}.{key!r}"
-                pending.append((child, f"{where}.{key}"))
+            where = _below(parent, step, key)
+            for name, child in reversed(list(item.items())):
+                if isinstance(name, str) and NUL in name:
+                    return f"{where}.{name!r}"
+                pending.append((child, where, ".", name))
         elif isinstance(item, list):
-            pending.extend((child, f"{where}[{i}]") for i, child in reversed(list(enumerate(item))))
+            where = _below(parent, step, key)
+            pending.extend((child, where, "[", i) for i, child in reversed(list(enumerate(item))))
     return None
 
 
-def _holds_nul(value: object) -> bool:
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str):
-            if NUL in item:
-                return True
-        elif isinstance(item, Mapping):
-            if any(isinstance(key, str) and NUL in key for key in item):
-                return True
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return False
+def _below(parent: str, step: str, key: object) -> str:
+    """The path of the item at `key` of the container at `parent` (`step` "." or "["), or
+    `parent` itself (no step)."""
+    if not step:
+        return parent
+    return f"{parent}.{key}" if step == "." else f"{parent}[{key}]"
 
 
 class RefuseNulInUrls:

@@ -77,6 +77,29 @@ _STAMP = sa.select(DataVersion.version, DataVersion.changed_at).where(
     DataVersion.id == DATA_VERSION_ROW
 )
 
+# The data stamp as two columns a read may carry, seen in its own snapshot (`stamp_carried`).
+STAMP_COLUMNS = (
+    sa.select(DataVersion.version)
+    .where(DataVersion.id == DATA_VERSION_ROW)
+    .scalar_subquery()
+    .label("hub_stamp_version"),
+    sa.select(DataVersion.changed_at)
+    .where(DataVersion.id == DATA_VERSION_ROW)
+    .scalar_subquery()
+    .label("hub_stamp_changed_at"),
+)
+
+
+def stamp_carried(row: sa.Row[Any]) -> DataStamp:
+    """The data stamp a row of a statement selecting `STAMP_COLUMNS` carries."""
+    values = row._mapping
+    version = values["hub_stamp_version"]
+    return (
+        DataStamp(version, values["hub_stamp_changed_at"])
+        if version is not None
+        else DataStamp(0, None)
+    )
+
 
 class ChangeTrackingSession(Session):
     """The hub's sync session class (under `AsyncSession`): its commits publish changes."""

@@ -32,7 +32,9 @@ from catalog import model
 from catalog.model import AggregationRule, Frequency, PeriodAggregation
 from catalog.periods import Period
 from hub.errors import InvalidInputError, LimitExceededError, NotAggregableError, NotFoundError
+from hub.events.changes import STAMP_COLUMNS
 from hub.exact_sql import canonical, quotient
+from hub.metadata import read_cache
 from hub.metadata.codelists import codelists_by_codes
 from hub.metadata.records import IndicatorRecord
 from hub.metadata.service import indicators_by_codes
@@ -72,7 +74,12 @@ async def indicator_definition(code: str, *, session: AsyncSession) -> Indicator
 
 async def aggregate(request: AggregateRequest, *, session: AsyncSession) -> Aggregate:
     """The groups of `request`; derived indicators apply their formula to the aggregates of
-    their inputs (a ratio of sums, never a sum of ratios)."""
+    their inputs (a ratio of sums, never a sum of ratios). Its statements carry the data
+    stamp, which checks its catalog lookups (`read_cache.optimistically`)."""
+    return await read_cache.optimistically(session, lambda: _aggregate(request, session=session))
+
+
+async def _aggregate(request: AggregateRequest, *, session: AsyncSession) -> Aggregate:
     record = await indicator_definition(request.indicator, session=session)
     indicator = record.indicator
     check_rules(indicator, request)
@@ -160,6 +167,7 @@ async def aggregate_stored(
         else _limited(sql.statement(indicator, request, totals, links))
     )
     rows = (await session.execute(found)).all()
+    read_cache.note_carried(session, rows)
     if len(rows) > MAX_GROUPS:
         raise LimitExceededError(
             f"the aggregate has more than {MAX_GROUPS} groups: ask for fewer areas or periods"
@@ -188,9 +196,10 @@ def _statement(
 def _limited(
     built: tuple[sa.Select[Any], Frequency | None],
 ) -> tuple[sa.Select[Any], Frequency | None]:
-    """One group more than allowed, to tell "too many" (`MAX_GROUPS`)."""
+    """One group more than allowed, to tell "too many" (`MAX_GROUPS`), and the data stamp
+    the statement saw (`read_cache.note_carried`)."""
     statement, target = built
-    return statement.limit(MAX_GROUPS + 1), target
+    return statement.add_columns(*STAMP_COLUMNS).limit(MAX_GROUPS + 1), target
 
 
 def _with_sources(group: AggregateGroup, links: Reorganisation, own: bool) -> AggregateGroup:

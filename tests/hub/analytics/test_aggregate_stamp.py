@@ -6,7 +6,7 @@ definition another worker changed is read at once, whichever way it changes the 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -20,7 +20,7 @@ from hub.graphql.fast.extension import is_differential, set_differential
 from hub.metadata.indicator_models import Indicator, IndicatorVersion, VersionStatus
 from hub.settings import Settings
 from tests.hub.analytics.conftest import AGGREGATE, aggregate
-from tests.hub.api.conftest import graphql
+from tests.hub.api.conftest import graphql, statements_run
 
 EXPORTS = {
     "indicator": "HUB-EXPORTS",
@@ -43,22 +43,9 @@ def one_run_per_query() -> Iterator[None]:
         set_differential(differential)
 
 
-@contextmanager
-def statements(app: Starlette) -> Iterator[list[str]]:
-    """The SQL the app runs meanwhile, but SQLite's BEGIN (a query's session there keeps
-    one transaction)."""
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.strip() != "BEGIN":
-            seen.append(statement)
-
-    engine = app.state.engine.sync_engine
-    sa.event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", note)
+def without_begin(statements: list[str]) -> list[str]:
+    """But SQLite's BEGIN: a query's session there keeps one transaction."""
+    return [s for s in statements if s.strip() != "BEGIN"]
 
 
 @asynccontextmanager
@@ -103,8 +90,9 @@ async def test_a_warm_aggregate_reads_the_stamp_in_its_own_statement(
 ) -> None:
     first = await aggregate(client, **EXPORTS)  # the definition looked up and kept
 
-    with statements(demo_app) as ran:
+    with statements_run(demo_app) as seen:
         again = await aggregate(client, **EXPORTS)
+    ran = without_begin(seen)
 
     assert again == first and first["groups"]
     assert len(ran) == 1, ran
@@ -115,8 +103,9 @@ async def test_an_empty_aggregate_reads_the_stamp_after_its_statement(
     client: httpx.AsyncClient, demo_app: Starlette
 ) -> None:
     await aggregate(client, **EXPORTS)
-    with statements(demo_app) as ran:
+    with statements_run(demo_app) as seen:
         empty = await aggregate(client, **EXPORTS, asOf="2000-01-01T00:00:00+07:00")
+    ran = without_begin(seen)
 
     assert empty["groups"] == []
     assert len(ran) == 2, ran

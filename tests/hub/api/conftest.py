@@ -70,12 +70,30 @@ class StatementCounter:
 @contextmanager
 def counting_statements(app: Starlette) -> Iterator[StatementCounter]:
     counter = StatementCounter()
-    engine = app.state.engine.sync_engine
-    sa.event.listen(engine, "before_cursor_execute", counter)
-    try:
+    with _listening(app, counter):
         yield counter
+
+
+@contextmanager
+def statements_run(app: Starlette) -> Iterator[list[str]]:
+    """The SQL `app` runs meanwhile, in order (shadow runs included)."""
+    seen: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    with _listening(app, note):
+        yield seen
+
+
+@contextmanager
+def _listening(app: Starlette, listener: Any) -> Iterator[None]:
+    engine = app.state.engine.sync_engine
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield
     finally:
-        sa.event.remove(engine, "before_cursor_execute", counter)
+        sa.event.remove(engine, "before_cursor_execute", listener)
 
 
 async def graphql(

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
@@ -22,6 +21,7 @@ from hub.graphql.persisted import read_allowlist
 from hub.graphql.response_cache import ResponseCache
 from hub.settings import Settings, SettingsError
 from tests.hub.access.token_fixture import bearer, issue_token
+from tests.hub.api.conftest import statements_run
 from tests.hub.reporting.catalog_fixture import PERIOD, PROVINCE, REGIME, store_catalog
 
 REGIMES = "{ regimes { code } }"
@@ -105,21 +105,9 @@ async def get(
     return await client.get("/graphql", params={"query": query, **params}, headers=headers)
 
 
-@contextmanager
-def statements(client: httpx.AsyncClient) -> Iterator[list[str]]:
+def statements(client: httpx.AsyncClient) -> AbstractContextManager[list[str]]:
     """The SQL the client's app runs meanwhile."""
-    app = client._transport.app  # type: ignore[attr-defined]
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(statement)
-
-    engine = app.state.engine.sync_engine
-    sa.event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", note)
+    return statements_run(client._transport.app)  # type: ignore[attr-defined]
 
 
 async def test_a_get_query_has_an_etag_and_if_none_match_answers_304_without_running_it(

@@ -148,7 +148,7 @@ def _page_statements(
 def _series_statement(criteria: ObservationCriteria, max_points: int) -> sa.Select[Any]:
     chosen = st.chosen(criteria).subquery("chosen")
     return (
-        st.labelled(chosen)
+        st.labelled(chosen, details=False)
         .order_by(
             m.Area.code,
             chosen.c.dimension_key,

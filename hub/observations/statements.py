@@ -197,35 +197,45 @@ def is_published() -> sa.ColumnElement[bool]:
     return InIds(Observation.indicator_id.expression, _published_indicators())
 
 
-def labelled(chosen: sa.Subquery) -> sa.Select[*tuple[Any, ...]]:
+def labelled(chosen: sa.Subquery, *, details: bool = True) -> sa.Select[*tuple[Any, ...]]:
     """The rows of `chosen` with their revision and the labels a row shows.
 
     Names come from the published definition (the reported one when reviewers look at an
     indicator that is not published), the unit from the definition the value was reported
-    under.
+    under. Without `details` (a series' points show neither), the indicator's names and the
+    revision's history are NULL: 8 of 25 columns (Q1 of the bench: ~10% less CPU).
     """
     current, reported = _CURRENT, _REPORTED
     revision = ObservationRevision
     # A `coded` page carries its codes and area names; other rows join them here.
     own = "area_name_vi" in chosen.c
     area: Any = chosen.c if own else m.Area
+    names: tuple[Any, ...] = (
+        sa.func.coalesce(current.name_vi, reported.name_vi).label("indicator_name_vi"),
+        sa.func.coalesce(current.name_en, reported.name_en).label("indicator_name_en"),
+    )
+    history: tuple[Any, ...] = (
+        revision.comment,
+        revision.revision,
+        revision.report_version_id,
+        reported.version.label("definition_version"),
+        revision.recorded_at,
+        revision.accepted_at,
+    )
+    if not details:
+        names = tuple(sa.null().label(column.name) for column in names)
+        history = tuple(sa.null().label(column.name) for column in history)
     statement = (
         sa.select(
             *(_placed(chosen, chosen.c.indicator, chosen.c.area) if own else _placed(chosen)),
-            sa.func.coalesce(current.name_vi, reported.name_vi).label("indicator_name_vi"),
-            sa.func.coalesce(current.name_en, reported.name_en).label("indicator_name_en"),
+            *names,
             area.name_vi.label("area_name_vi") if not own else area.area_name_vi,
             area.name_en.label("area_name_en") if not own else area.area_name_en,
             revision.id.label("revision_id"),
             revision.value,
             m.Unit.code.label("unit"),
             revision.status_flag,
-            revision.comment,
-            revision.revision,
-            revision.report_version_id,
-            reported.version.label("definition_version"),
-            revision.recorded_at,
-            revision.accepted_at,
+            *history,
             # Whether the published definition computes the indicator (`reads` asks, so that
             # a read of stored values needs no statement of its own to know it is one).
             current.formula.is_not(None).label("published_formula"),

@@ -94,9 +94,10 @@ def keyset_cursor(position: Sequence[Any]) -> str:
     return orjson.dumps(position).decode()
 
 
-@dataclass(frozen=True, slots=True)
-class SeriesPoint:
-    """A value of a series at one period."""
+class SeriesPoint(NamedTuple):
+    """A value of a series at one period. A named tuple, as `ObservationRow`: made as a
+    frozen dataclass (each field through `object.__setattr__`), Q1's 15 points took ~34 us
+    of its ~650 us of CPU; as a named tuple, ~5 us."""
 
     period: str
     period_start: date

@@ -78,15 +78,12 @@ _STAMP = sa.select(DataVersion.version, DataVersion.changed_at).where(
 )
 
 # The data stamp as two columns a read may carry, seen in its own snapshot (`stamp_carried`).
-STAMP_COLUMNS = (
-    sa.select(DataVersion.version)
+STAMP_COLUMNS = tuple(
+    sa.select(column)
     .where(DataVersion.id == DATA_VERSION_ROW)
     .scalar_subquery()
-    .label("hub_stamp_version"),
-    sa.select(DataVersion.changed_at)
-    .where(DataVersion.id == DATA_VERSION_ROW)
-    .scalar_subquery()
-    .label("hub_stamp_changed_at"),
+    .label(f"hub_stamp_{column.key}")
+    for column in (DataVersion.version, DataVersion.changed_at)
 )
 
 

@@ -1,4 +1,5 @@
-"""`ObservationRow`s from the rows of a result, by one function compiled per shape of result.
+"""`ObservationRow`s, or `Series`, from the rows of a result, by one function compiled per
+shape of result.
 
 A page makes a thousand rows of twenty-five fields. Through Core's `Row`s (its row getter
 runs each column's result processor, one call per column) and then the records picked out
@@ -7,6 +8,11 @@ shape, the result's keys and each column's result processor, as one list compreh
 with one tuple display per row; it reads the driver's records that `direct_select` hands
 back unprocessed (the processors applied inline, only where a column has one), or Core's
 rows elsewhere (processed already: no processors).
+
+A series' rows go to its points straight, without a row of twenty-five fields between: Q1 of
+the bench made 15 rows, grouped them by their enums (each hashed in Python), then made the
+points. The series' reader groups by the columns' raw values and runs the frequency's
+processor and the dimensions' parsing once per series: Q1's CPU in process, ~570 -> ~540 us.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from typing import Any
 from sqlalchemy.engine import Result
 
 from hub import direct_select
-from hub.observations.records import ObservationRow, parse_dimension_key
+from hub.observations.records import ObservationRow, Series, SeriesPoint, parse_dimension_key
 
 # `ObservationRow`'s fields in order, as a `statements.labelled` row names them: those
 # before `dimensions` (parsed from `dimension_key`), those after it; then its position.
@@ -34,6 +40,7 @@ _TAIL = (
 
 Processor = Callable[[Any], Any] | None
 Reader = Callable[[Sequence[Any]], list[ObservationRow]]
+SeriesReader = Callable[[Sequence[Any]], list[Series]]
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,12 @@ class ResultRows:
     def observations(self, position: Sequence[str] = ()) -> list[ObservationRow]:
         """Every row as an `ObservationRow` whose position is its columns `position`."""
         return reader(self.keys, self.processors, tuple(position))(self.rows)
+
+    def series(self) -> list[Series]:
+        """The rows grouped by area, disaggregation and frequency, each group a `Series`.
+        Rows arrive grouped and by period (`service._series_statement`): series come in
+        the rows' order, and so do their points."""
+        return series_reader(self.keys, self.processors)(self.rows)
 
     def column(self, key: str) -> list[Any]:
         """The values of one column, processed."""
@@ -65,26 +78,38 @@ def rows_of(result: Result[Any]) -> ResultRows:
     return ResultRows(result.all(), keys, (None,) * len(keys))
 
 
+class _Expressions:
+    """Python expressions reading a record `r` of one shape: a column by position, through
+    its result processor where it has one (bound by name in `namespace`)."""
+
+    def __init__(self, keys: tuple[str, ...], processors: tuple[Processor, ...]) -> None:
+        self.where = {key: index for index, key in enumerate(keys)}
+        self.processors = processors
+        self.namespace: dict[str, Any] = {"new": tuple.__new__, "parse": parse_dimension_key}
+
+    def raw(self, key: str) -> str:
+        return f"r[{self.where[key]}]"
+
+    def __call__(self, key: str) -> str:
+        index = self.where[key]
+        process = self.processors[index]
+        if process is None:
+            return f"r[{index}]"
+        self.namespace[f"p{index}"] = process
+        return f"p{index}(r[{index}])"
+
+    def compile(self, source: str) -> Any:
+        exec(source, self.namespace)
+        return self.namespace["read"]
+
+
 @lru_cache(maxsize=64)
 def reader(
     keys: tuple[str, ...], processors: tuple[Processor, ...], position: tuple[str, ...]
 ) -> Reader:
     """The function making the rows of a result of this shape (our column names only)."""
-    where = {key: index for index, key in enumerate(keys)}
-    namespace: dict[str, Any] = {
-        "new": tuple.__new__,  # from one tuple: no __new__ of 25 arguments
-        "Row": ObservationRow,
-        "parse": parse_dimension_key,
-    }
-
-    def value(key: str) -> str:
-        index = where[key]
-        process = processors[index]
-        if process is None:
-            return f"r[{index}]"
-        namespace[f"p{index}"] = process
-        return f"p{index}(r[{index}])"
-
+    value = _Expressions(keys, processors)
+    value.namespace["Row"] = ObservationRow
     fields = [
         *(value(key) for key in _HEAD),
         f"parse({value('dimension_key')})",
@@ -93,7 +118,49 @@ def reader(
         "False",  # not derived
         "()",  # no sources
     ]
+    # `new` makes each from one tuple: no __new__ of 25 arguments.
     source = f"def read(rows):\n    return [new(Row, ({', '.join(fields)})) for r in rows]\n"
-    exec(source, namespace)
-    read: Reader = namespace["read"]
+    read: Reader = value.compile(source)
+    return read
+
+
+@lru_cache(maxsize=16)
+def series_reader(keys: tuple[str, ...], processors: tuple[Processor, ...]) -> SeriesReader:
+    """The function making the series of a result of this shape (a series statement's)."""
+    value = _Expressions(keys, processors)
+    value.namespace.update(Point=SeriesPoint, Series=Series)
+    point = ", ".join(
+        (
+            *(value(key) for key in ("period", "period_start", "period_end", "value", "unit")),
+            value("status_flag"),
+            "False",  # not derived
+            f"({value('area')},)",  # its sources: the stored value's own area
+        )
+    )
+    source = f"""def read(rows):
+    groups = {{}}
+    for r in rows:
+        key = ({value.raw("area")}, {value.raw("dimension_key")}, {value.raw("frequency")})
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [r]
+        else:
+            group.append(r)
+    made = []
+    for group in groups.values():
+        points = tuple([new(Point, ({point})) for r in group])
+        r = group[0]
+        made.append(Series(
+            indicator={value("indicator")},
+            area={value("area")},
+            area_name_vi={value("area_name_vi")},
+            area_name_en={value("area_name_en")},
+            dimensions=parse({value("dimension_key")}),
+            frequency={value("frequency")},
+            unit=points[-1].unit,
+            points=points,
+        ))
+    return made
+"""
+    read: SeriesReader = value.compile(source)
     return read

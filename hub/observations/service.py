@@ -33,7 +33,6 @@ from hub.observations.records import (
     ObservationRow,
     Revision,
     Series,
-    SeriesPoint,
 )
 from hub.observations.row_reading import rows_of
 from hub.reporting.report_models import ReportVersion
@@ -101,16 +100,12 @@ async def list_series(
         as_of=as_of,
     )
     found = rows_of(await session.execute(_series_statement(criteria, max_points)))
-    rows = found.observations()
-    if len(rows) > max_points:
+    if len(found.rows) > max_points:
         raise LimitExceededError(
             f"the series have more than {max_points} points: ask for fewer areas or periods"
         )
-    groups: dict[tuple[str, str, Frequency], list[ObservationRow]] = {}
-    for row in rows:  # rows arrive grouped, so dict order is the statement's order
-        groups.setdefault((row.area, row.dimension_key, row.frequency), []).append(row)
-    formula = bool(found.column("published_formula")[0]) if rows else None
-    return [_series(group) for group in groups.values()], formula
+    formula = bool(found.column("published_formula")[0]) if found.rows else None
+    return found.series(), formula
 
 
 @lru_cache(maxsize=st.STATEMENTS_KEPT)
@@ -349,29 +344,3 @@ def _parse_key(value: Any, kind: type) -> Any:
             raise ValueError("a cursor's instant has a time zone")
         return moment
     raise ValueError(f"{value!r} is not a {kind.__name__}")
-
-
-def _series(rows: list[ObservationRow]) -> Series:
-    first = rows[0]
-    points = tuple(
-        SeriesPoint(
-            r.period,
-            r.period_start,
-            r.period_end,
-            r.value,
-            r.unit,
-            r.status_flag,
-            sources=(r.area,),
-        )
-        for r in rows
-    )
-    return Series(
-        indicator=first.indicator,
-        area=first.area,
-        area_name_vi=first.area_name_vi,
-        area_name_en=first.area_name_en,
-        dimensions=first.dimensions,
-        frequency=first.frequency,
-        unit=points[-1].unit,
-        points=points,
-    )

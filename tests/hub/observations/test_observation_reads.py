@@ -446,6 +446,17 @@ async def test_series_are_one_per_area_and_disaggregation(
         ("2025-M01", Decimal("1000.5")),
         ("2025-M02", Decimal("1002.75")),
     ]
+    # Typed as the observations' rows are: enums and dates, each point its source area.
+    first = series[0]
+    assert (first.indicator, first.frequency, first.area_name_vi) == (
+        "POP",
+        Frequency.MONTHLY,
+        "Tỉnh Một",
+    )
+    assert [(p.period_start, p.status_flag, p.derived, p.sources) for p in first.points] == [
+        (date(2025, 1, 1), StatusFlag.NORMAL, False, ("P1",)),
+        (date(2025, 2, 1), StatusFlag.NORMAL, False, ("P1",)),
+    ]
     everything, _ = await list_series(session=session, indicator="POP", areas=["P1"], as_of=day(35))
     assert [len(s.points) for s in everything] == [1, 1, 2]
     with pytest.raises(LimitExceededError):

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from hub.decimals import decimal_text
 from hub.settings import Settings
 
 # Deterministic constraint names: migrations can drop and alter them by name on both databases
@@ -61,7 +62,7 @@ class ExactDecimal(sa.types.TypeDecorator[Decimal]):
     """An exact decimal: NUMERIC (unbounded) on PostgreSQL, TEXT on SQLite.
 
     SQLite's NUMERIC affinity turns `0.1` into a float and keeps 15 digits at most, so there
-    the value is stored as its plain decimal string (`format(value, "f")`, the same text
+    the value is stored as its plain decimal string (`decimals.decimal_text`, the same text
     PostgreSQL prints for NUMERIC: `1E+3` becomes `1000`, `1.50` keeps its zero). Both
     databases return the same `Decimal`. On SQLite compare and sum these in Python, not SQL:
     text order is not numeric order.
@@ -83,7 +84,7 @@ class ExactDecimal(sa.types.TypeDecorator[Decimal]):
         if not value.is_finite():
             raise ValueError(f"{value} is not a finite decimal")
         if dialect.name == "sqlite":
-            return format(value, "f")
+            return decimal_text(value)
         return value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:

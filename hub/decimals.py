@@ -16,6 +16,15 @@ MAX_MAGNITUDE = 100  # |decimal exponent| of the leading digit
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
+def decimal_text(value: Decimal) -> str:
+    """`value` as exact positional text, never with an exponent (`1E+3` is `1000`): what
+    every response, file and SQLite column writes. `str` writes an exponent only for large
+    and small magnitudes and is otherwise the same text as `format(value, "f")`, at a third
+    of its cost (a page of 1,000 values writes 1,000)."""
+    text = str(value)
+    return format(value, "f") if "E" in text else text
+
+
 def parse_decimal(text: str) -> Decimal:
     """The exact decimal `text` spells, or `ValueError` saying why it is not one."""
     stripped = text.strip()

@@ -24,6 +24,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.util.concurrency import await_
 
 from hub.db import ExactDecimal
+from hub.decimals import decimal_text
 
 PLACES = 6  # decimal places of averages, weighted averages and derived quotients
 _SCALE = Decimal(10) ** -PLACES
@@ -121,7 +122,7 @@ def _decimal(value: object) -> Decimal | None:
 
 
 def _text(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
+    return None if value is None else decimal_text(value)
 
 
 class _ExactSum:

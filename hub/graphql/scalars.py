@@ -8,7 +8,7 @@ import strawberry
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.types.scalar import ScalarDefinition
 
-from hub.decimals import parse_decimal
+from hub.decimals import decimal_text, parse_decimal
 
 
 def _parse_decimal(value: object) -> Decimal:
@@ -26,14 +26,10 @@ def _parse_decimal(value: object) -> Decimal:
         ) from None
 
 
-def _serialize_decimal(value: Decimal) -> str:
-    return format(value, "f")
-
-
 DECIMAL = strawberry.scalar(
     name="Decimal",
     description='An exact decimal number, written as a string ("12345.678").',
-    serialize=_serialize_decimal,
+    serialize=decimal_text,
     parse_value=_parse_decimal,
 )
 

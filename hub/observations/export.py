@@ -31,6 +31,7 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
 from catalog.model import Catalog, Frequency
 from catalog.periods import PeriodError, parse_period
+from hub.decimals import decimal_text
 from hub.errors import HubError, InvalidInputError
 from hub.metadata.store import load_catalog
 from hub.observations.models import StatusFlag
@@ -181,7 +182,7 @@ class Labels:
             row.frequency.value,
             row.dimension_key,
             self.disaggregation(row.dimensions),
-            format(row.value, "f"),
+            decimal_text(row.value),
             row.unit,
             self.units.get(row.unit, row.unit),
             row.status_flag.value,

@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from hub.db import Base
+from hub.decimals import decimal_text
 from hub.metadata.snapshot import Snapshot
 from hub.observations.models import (
     Observation,
@@ -135,7 +136,7 @@ def _sqlite_text(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return decimal_text(value)
     if isinstance(value, enum.Enum):
         return value.value
     return value

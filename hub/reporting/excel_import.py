@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.periods import PeriodError, parse_period
+from hub.decimals import decimal_text
 from hub.errors import InvalidInputError
 from hub.reporting.drafts import ObservationDraft, SubmissionDraft
 from hub.reporting.excel import (
@@ -142,7 +143,7 @@ def _value_text(value: Any) -> str | None:
     if isinstance(value, float):
         return repr(value) if value == value and abs(value) != float("inf") else None
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return decimal_text(value)
     return str(value).strip()
 
 

@@ -158,8 +158,3 @@ def _series(key: tuple[str, ...], rows: Sequence[ObservationRow], query: DataQue
         for row in ordered
     )
     return SeriesData(key, points)
-
-
-def value_text(value: Decimal) -> str:
-    """A value as exact positional decimal text (`1E+3` is written `1000`)."""
-    return format(value, "f")

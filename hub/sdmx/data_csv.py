@@ -12,7 +12,8 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 
-from hub.sdmx.data import SeriesData, value_text
+from hub.decimals import decimal_text
+from hub.sdmx.data import SeriesData
 from hub.sdmx.structure import (
     MAINTENANCE_AGENCY,
     OBS_STATUS,
@@ -43,7 +44,7 @@ def write_csv(flow: Dataflow, series: Sequence[SeriesData], *, detail: str) -> I
     reference = flow_reference(flow)
     for one in series:
         for point in one.points:
-            row = [reference, *one.key, point.period, value_text(point.value)]
+            row = [reference, *one.key, point.period, decimal_text(point.value)]
             writer.writerow([*row, point.unit, point.status] if attributes else row)
         if buffer.tell() > 64_000:
             yield buffer.getvalue()

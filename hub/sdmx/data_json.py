@@ -13,7 +13,8 @@ from typing import Any
 import orjson
 
 from catalog.model import Text
-from hub.sdmx.data import SeriesData, value_text
+from hub.decimals import decimal_text
+from hub.sdmx.data import SeriesData
 from hub.sdmx.structure import (
     MAINTENANCE_AGENCY,
     OBS_STATUS,
@@ -53,7 +54,7 @@ def write_json(
         return table.setdefault(code, len(table))
 
     def observation(point: Any) -> list[Any]:
-        out: list[Any] = [value_text(point.value)]
+        out: list[Any] = [decimal_text(point.value)]
         if attributes:
             out += [index(units, point.unit), index(statuses, point.status)]
         return out

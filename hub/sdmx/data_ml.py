@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from hub.sdmx.data import Point, SeriesData, value_text
+from hub.decimals import decimal_text
+from hub.sdmx.data import Point, SeriesData
 from hub.sdmx.sdmxml import COMMON, GENERIC, MESSAGE, SPECIFIC, XSI, attr, header, ref
 from hub.sdmx.structure import (
     MAINTENANCE_AGENCY,
@@ -87,7 +88,7 @@ def write_generic(
 
 
 def _generic_value(point: Point, attributes: bool) -> str:
-    out = f"<generic:ObsValue value={attr(value_text(point.value))}/>"
+    out = f"<generic:ObsValue value={attr(decimal_text(point.value))}/>"
     if attributes:
         out += (
             "<generic:Attributes>"
@@ -138,7 +139,7 @@ def write_structure_specific(
 
 
 def _specific_obs(point: Point, attributes: bool) -> str:
-    out = f"TIME_PERIOD={attr(point.period)} OBS_VALUE={attr(value_text(point.value))}"
+    out = f"TIME_PERIOD={attr(point.period)} OBS_VALUE={attr(decimal_text(point.value))}"
     if attributes:
         out += f" {UNIT_MEASURE}={attr(point.unit)} {OBS_STATUS}={attr(point.status)}"
     return out

@@ -23,6 +23,8 @@ async def _awaiting(awaitable: Awaitable[Any]) -> Any:
 async def drive(awaitables: Sequence[Awaitable[Any]]) -> list[Any]:
     """The results of `awaitables`, in order. The first exception raised by one of them is
     raised here; the others are closed (their `finally` blocks run)."""
+    if len(awaitables) == 1:  # one root field (a chart's series): nothing to step together
+        return [await awaitables[0]]
     coroutines: list[Coroutine[Any, Any, Any]] = [
         a if type(a) is CoroutineType else _awaiting(a) for a in awaitables
     ]

@@ -435,3 +435,14 @@ async def test_derived_and_reorganised_reads_run_a_constant_number_of_statements
     assert sizes[0] < sizes[1]
     # Definitions, codelists and links, then one statement per input: never one per area.
     assert counts[0] == counts[1] <= 85
+
+
+async def test_a_bad_period_of_a_series_names_the_argument_it_came_in(
+    client: httpx.AsyncClient,
+) -> None:
+    for argument in ("from", "to"):
+        variables = {"indicator": "HUB-EXPORTS", "across": False, argument: "2025-Q5"}
+        body = await graphql(client, SERIES, variables)
+
+        (error,) = body["errors"]
+        assert error["extensions"] == {"code": "INVALID_INPUT", "field": argument}, error
